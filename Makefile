@@ -1,0 +1,51 @@
+# Pika's front door. Every target installs what it needs and is safe to run again.
+#   make run    set everything up and serve http://127.0.0.1:8000 (admin at /admin/)
+#   make test   set everything up and run the whole test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help system venv venv-dev db db-stop psql setup run test lint format
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+system: ## Install the system packages (PostgreSQL, PostGIS, GDAL) that are missing
+	@scripts/system-packages.sh
+
+venv: system ## Create .venv with the pinned runtime requirements
+	@scripts/venv.sh requirements.txt
+
+venv-dev: system ## Create .venv with the runtime and the test/lint requirements
+	@scripts/venv.sh requirements-dev.txt
+
+db: system ## Start the project's own database if needed; print its DATABASE_URL last
+	@scripts/db.sh start
+
+db-stop: ## Stop the project's own database
+	@scripts/db.sh stop
+
+psql: ## Open psql on the project's database
+	@scripts/db.sh psql
+
+setup: venv db ## Everything `run` does except serving: migrate, seed data, dev admin
+	@$(PYTHON) manage.py migrate --no-input
+	@$(PYTHON) manage.py loaddata --verbosity 1 seed
+	@$(PYTHON) manage.py ensure_dev_admin
+
+run: setup ## Set up and serve the project on http://$(HOST):$(PORT)
+	@$(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+test: venv-dev setup ## Set up and run the whole test suite (extra pytest arguments: ARGS=...)
+	@$(PYTHON) -m pytest $(ARGS)
+
+lint: venv-dev db ## ruff check, ruff format --check, makemigrations --check
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+	@$(PYTHON) manage.py makemigrations --check --dry-run --no-input
+
+format: venv-dev ## Apply ruff's fixes and formatting
+	@.venv/bin/ruff check --fix .
+	@.venv/bin/ruff format .

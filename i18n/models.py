@@ -1,0 +1,66 @@
+"""Languages and the translations that every *_key column of the platform points into."""
+
+from django.db import models
+from django.db.models import Q
+
+from pika.db.tables import schema_table
+from pika.models import PikaModel
+
+
+class Language(PikaModel):
+    """A language content can be translated into; exactly one may be the default."""
+
+    code = models.CharField(max_length=10, unique=True, help_text="BCP 47 tag, e.g. en, es-MX.")
+    name = models.CharField(max_length=100)
+    native_name = models.CharField(max_length=100, blank=True, db_default="")
+    is_default = models.BooleanField(default=False, db_default=False)
+    is_active = models.BooleanField(default=True, db_default=True)
+
+    class Meta:
+        db_table = schema_table("i18n", "languages")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="languages_one_default"
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class Translation(PikaModel):
+    """The text of one translation key in one language."""
+
+    key = models.CharField(max_length=255)
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        related_name="translations",
+        db_index=False,  # indexed by name in Meta.indexes
+    )
+    value = models.TextField()
+    domain = models.CharField(
+        max_length=50,
+        null=True,
+        blank=True,
+        help_text="What the key belongs to: business, voucher, category, …",
+    )
+    verified = models.BooleanField(default=False, db_default=False)
+
+    class Meta:
+        db_table = schema_table("i18n", "translations")
+        ordering = ["key", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "language"], name="translations_key_language_uniq"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["language"], name="translations_language_idx"),
+            models.Index(fields=["domain"], name="translations_domain_idx"),
+            models.Index(fields=["verified"], name="translations_verified_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} [{self.language_id}]"

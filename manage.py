@@ -1,0 +1,22 @@
+#!/usr/bin/env python
+"""Pika's command-line utility for administrative tasks."""
+
+import os
+import sys
+
+
+def main() -> None:
+    """Run a management command; an unreachable database is one line, not a traceback."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pika.settings")
+    from django.core.management import execute_from_command_line
+
+    from pika.db.errors import DatabaseUnreachable
+
+    try:
+        execute_from_command_line(sys.argv)
+    except DatabaseUnreachable as exc:
+        sys.exit(f"pika: {exc}")
+
+
+if __name__ == "__main__":
+    main()

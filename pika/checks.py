@@ -1,0 +1,39 @@
+"""System checks that keep every table in its app's schema."""
+
+from django.apps import apps
+from django.core import checks
+
+from pika.db.tables import table_schema
+
+
+@checks.register(checks.Tags.models)
+def check_tables_in_app_schema(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Fail when a model of a Pika app has its table outside that app's schema.
+
+    An app declares its schema with a ``schema`` attribute on its AppConfig; apps without
+    one (Django's own, third-party) are not checked.
+    """
+    errors = []
+    for config in app_configs or apps.get_app_configs():
+        expected = getattr(config, "schema", None)
+        if expected is None:
+            continue
+        for model in config.get_models(include_auto_created=True):
+            if not model._meta.managed:
+                continue
+            db_table = model._meta.db_table
+            schema = table_schema(db_table)
+            if schema != expected:
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label} has its table {db_table!r} outside the schema "
+                        f"{expected!r} of app {config.label!r}.",
+                        hint=(
+                            "Set Meta.db_table = schema_table(...) from pika.db.tables, "
+                            "and db_table= on many-to-many fields."
+                        ),
+                        obj=model,
+                        id="pika.E001",
+                    )
+                )
+    return errors

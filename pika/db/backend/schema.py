@@ -1,0 +1,106 @@
+"""Schema editing for tables that live in their own PostgreSQL schema."""
+
+from django.conf import settings
+from django.contrib.gis.db.backends.postgis.schema import PostGISSchemaEditor
+from django.db.backends.ddl_references import Statement
+from django.db.backends.utils import split_identifier
+
+
+class DatabaseSchemaEditor(PostGISSchemaEditor):
+    """PostGIS schema editor that addresses indexes in their table's schema.
+
+    An index lives in its table's schema, but Django names it bare in ``DROP INDEX IF
+    EXISTS name`` and ``ALTER INDEX name RENAME``: for a table outside the search_path
+    the drop silently does nothing and the rename fails. Every migration also runs with
+    ``lock_timeout = MIGRATION_LOCK_TIMEOUT``, so DDL waiting behind a long transaction
+    fails fast instead of queueing every query behind it.
+    """
+
+    def __enter__(self):
+        super().__enter__()
+        self._previous_lock_timeout = None
+        if not self.collect_sql and settings.MIGRATION_LOCK_TIMEOUT:
+            with self.connection.cursor() as cursor:
+                if self.atomic_migration:
+                    # Transaction-local: ends with the migration's transaction.
+                    cursor.execute(
+                        "SELECT set_config('lock_timeout', %s, true)",
+                        [f"{settings.MIGRATION_LOCK_TIMEOUT}ms"],
+                    )
+                else:
+                    cursor.execute(
+                        "SELECT current_setting('lock_timeout'),"
+                        " set_config('lock_timeout', %s, false)",
+                        [f"{settings.MIGRATION_LOCK_TIMEOUT}ms"],
+                    )
+                    self._previous_lock_timeout = cursor.fetchone()[0]
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        try:
+            return super().__exit__(exc_type, exc_value, traceback)
+        finally:
+            if self._previous_lock_timeout is not None and self.connection.is_usable():
+                with self.connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT set_config('lock_timeout', %s, false)",
+                        [self._previous_lock_timeout],
+                    )
+
+    def _index_in_table_schema(self, model, name: str) -> str:
+        """Qualify an index name with the schema of the model's table, if it has one."""
+        schema, _ = split_identifier(model._meta.db_table)
+        if not schema or name.startswith('"'):
+            return name
+        return f"{self.quote_name(schema)}.{self.quote_name(name)}"
+
+    def _delete_index_sql(self, model, name, sql=None, concurrently=False):
+        return super()._delete_index_sql(
+            model, self._index_in_table_schema(model, name), sql, concurrently
+        )
+
+    def _delete_constraint_sql(self, template, model, name):
+        if template in (self.sql_delete_index, self.sql_delete_index_concurrently):
+            name = self._index_in_table_schema(model, name)
+        return super()._delete_constraint_sql(template, model, name)
+
+    def _rename_index_sql(self, model, old_name, new_name):
+        return super()._rename_index_sql(
+            model, self._index_in_table_schema(model, old_name), new_name
+        )
+
+    def alter_db_table(self, model, old_db_table, new_db_table):
+        """Rename a table, moving it to another schema first when the schema changes."""
+        old_schema, old_name = split_identifier(old_db_table)
+        new_schema, new_name = split_identifier(new_db_table)
+        if not old_schema and not new_schema:
+            return super().alter_db_table(model, old_db_table, new_db_table)
+        if old_db_table == new_db_table:
+            return
+        current = old_db_table
+        if old_schema != new_schema:
+            if new_schema:
+                target = self.quote_name(new_schema)
+            else:
+                with self.connection.cursor() as cursor:
+                    cursor.execute("SELECT current_schema()")
+                    target = self.quote_name(cursor.fetchone()[0])
+            self.execute(
+                Statement(
+                    "ALTER TABLE %(table)s SET SCHEMA %(schema)s",
+                    table=self.quote_name(current),
+                    schema=target,
+                )
+            )
+            current = f"{target}.{self.quote_name(old_name)}"
+        if old_name != new_name:
+            self.execute(
+                Statement(
+                    "ALTER TABLE %(table)s RENAME TO %(name)s",
+                    table=current,
+                    name=self.quote_name(new_name),
+                )
+            )
+        for sql in self.deferred_sql:
+            if isinstance(sql, Statement):
+                sql.rename_table_references(old_db_table, new_db_table)

@@ -1,0 +1,170 @@
+"""Django settings for Pika.
+
+Every value comes from the environment (or `.env` beside `manage.py`) through one
+`environ.Env`; `.env.example` and the README document each variable and its default.
+"""
+
+import math
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# Variables already in the environment win over .env.
+environ.Env.read_env(BASE_DIR / ".env")
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="django-insecure-pika-development-only")
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+# --- Database (the seed's "Configuration" section) ---------------------------------------
+# Without DATABASE_URL the project talks to its own cluster (scripts/db.sh), whose address
+# the PG_* defaults describe.
+PG_HOST = env.str("PG_HOST", default="127.0.0.1")
+PG_PORT = env.int("PG_PORT", default=54320)
+PG_DATABASE = env.str("PG_DATABASE", default="pika")
+PG_USER = env.str("PG_USER", default="pika")
+PG_PASSWORD = env.str("PG_PASSWORD", default="pika")
+PG_SSL = env.bool("PG_SSL", default=False)
+DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=20)
+DATABASE_TIMEOUT = env.int("DATABASE_TIMEOUT", default=5000)  # ms
+DEFAULT_SCHEMA = env.str("DEFAULT_SCHEMA", default="public")
+ENABLE_ROW_SECURITY = env.bool("ENABLE_ROW_SECURITY", default=True)
+SHADOW_DATABASE_URL = env.str("SHADOW_DATABASE_URL", default="")
+MIGRATION_LOCK_TIMEOUT = env.int("MIGRATION_LOCK_TIMEOUT", default=10000)  # ms
+STATEMENT_TIMEOUT = env.int("STATEMENT_TIMEOUT", default=30000)  # ms
+IDLE_TIMEOUT = env.int("IDLE_TIMEOUT", default=10000)  # ms
+
+EMBEDDED_DATABASE = not env.str("DATABASE_URL", default="") and PG_HOST in (
+    "127.0.0.1",
+    "localhost",
+    "",
+)
+
+
+def _database() -> dict:
+    if env.str("DATABASE_URL", default=""):
+        database = env.db_url("DATABASE_URL")
+    else:
+        database = {
+            "NAME": PG_DATABASE,
+            "USER": PG_USER,
+            "PASSWORD": PG_PASSWORD,
+            "HOST": PG_HOST,
+            "PORT": PG_PORT,
+            "OPTIONS": {"sslmode": "require" if PG_SSL else "disable"},
+        }
+    database["ENGINE"] = "pika.db.backend"
+    search_path = DEFAULT_SCHEMA if DEFAULT_SCHEMA == "public" else f"{DEFAULT_SCHEMA},public"
+    options = database.setdefault("OPTIONS", {})
+    options["connect_timeout"] = max(1, math.ceil(DATABASE_TIMEOUT / 1000))
+    # Applied by the server to every connection, pooled or not.
+    options["options"] = (
+        f"-c statement_timeout={STATEMENT_TIMEOUT}"
+        f" -c idle_in_transaction_session_timeout={IDLE_TIMEOUT}"
+        f" -c search_path={search_path}"
+    )
+    if DATABASE_POOL_SIZE > 0:
+        options["pool"] = {
+            "min_size": 1,
+            "max_size": DATABASE_POOL_SIZE,
+            "timeout": DATABASE_TIMEOUT / 1000,
+        }
+    return database
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Applications ---------------------------------------------------------------------------
+DOMAIN_APPS = [
+    "users",
+    "identity",
+    "audit",
+    "support",
+    "payments",
+    "files",
+    "i18n",
+    "catalog",
+    "marketplace",
+    "business",
+    "analytics",
+    "security",
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "pika",
+    *DOMAIN_APPS,
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "pika.urls"
+WSGI_APPLICATION = "pika.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Users and authentication ---------------------------------------------------------------
+AUTH_USER_MODEL = "users.User"
+AUTHENTICATION_BACKENDS = ["users.backends.EmailBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SILENCED_SYSTEM_CHECKS = [
+    # Email is unique case-insensitively through a unique index on lower(email), which
+    # the check cannot see (it only looks for unique=True).
+    "auth.W004",
+]
+
+# --- Internationalisation ---------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        # The pool logs every failed background connect attempt; the one error that
+        # matters reaches the caller as a DatabaseUnreachable.
+        "psycopg.pool": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
+}

@@ -1,0 +1,8 @@
+"""Pika's URL configuration: the admin is the data explorer."""
+
+from django.contrib import admin
+from django.urls import path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages Pika needs, only those that are missing:
+# the PostgreSQL server the OS ships, PostGIS for that major version, GDAL/GEOS/PROJ
+# for GeoDjango, and python3-venv. Safe to run again: with nothing missing it
+# touches nothing and needs no root.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+missing_packages() {
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || printf '%s\n' "$pkg"
+  done
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    die "installing system packages needs root: run as root or install sudo"
+  fi
+}
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+  die "this set-up needs a Debian or Ubuntu system (apt-get); install PostgreSQL with PostGIS and GDAL yourself and set DATABASE_URL"
+fi
+
+apt_updated=0
+apt_update_once() {
+  if [ "$apt_updated" -eq 0 ]; then
+    as_root apt-get update -qq
+    apt_updated=1
+  fi
+}
+
+# The metapackage `postgresql` depends on the server of the major version this OS ships.
+base=(postgresql postgresql-contrib gdal-bin libgeos-c1v5 python3-venv)
+todo=$(missing_packages "${base[@]}")
+if [ -n "$todo" ]; then
+  say "installing: $(echo $todo)"
+  apt_update_once
+  # shellcheck disable=SC2086
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $todo >/dev/null
+fi
+
+major=$(pg_major)
+[ -n "$major" ] || die "cannot tell which PostgreSQL major version the package 'postgresql' ships"
+
+todo=$(missing_packages "postgresql-$major-postgis-3" "postgresql-$major-postgis-3-scripts")
+if [ -n "$todo" ]; then
+  say "installing: $(echo $todo)"
+  apt_update_once
+  # shellcheck disable=SC2086
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $todo >/dev/null
+fi

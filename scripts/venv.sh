@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Creates .venv and installs the pinned requirements file given as argument (and the files
+# it includes). Runs pip only when one of them changed since its last install, so a second
+# run is instant.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$PROJECT_DIR"
+
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv"
+  python3 -m venv .venv || die "python3 -m venv failed; install python3-venv (scripts/system-packages.sh does)"
+fi
+.venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
+  die "Pika needs Python 3.11 or newer; .venv has $(.venv/bin/python --version)"
+
+requirements=${1:?usage: scripts/venv.sh REQUIREMENTS_FILE}
+stamp=".venv/.installed-$(basename "$requirements").sha256"
+wanted=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  say "installing Python packages from $requirements"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+  printf '%s\n' "$wanted" >"$stamp"
+fi

@@ -1,0 +1,156 @@
+"""People on the platform: the user account and its profile."""
+
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    Group,
+    Permission,
+    PermissionsMixin,
+)
+from django.db import models
+from django.db.models.functions import Lower
+
+from pika.db.tables import schema_table
+from pika.models import PikaModel
+
+
+class UserRole(models.TextChoices):
+    CUSTOMER = "customer", "Customer"
+    BUSINESS = "business", "Business"
+    ADMIN = "admin", "Admin"
+
+
+class UserStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", "Unconfirmed"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    BANNED = "banned", "Banned"
+
+
+class UserManager(BaseUserManager):
+    """Finds users by email, case-insensitively, through the lower(email) unique index."""
+
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email):
+        return self.alias(email_lower=Lower("email")).get(email_lower=email.lower())
+
+    def create_user(self, email, password=None, **fields):
+        """Create a user (Django's contract for createsuperuser and tests)."""
+        user = self.model(email=self.normalize_email(email), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        """Create an active staff superuser with the admin role."""
+        fields.update(
+            is_staff=True, is_superuser=True, role=UserRole.ADMIN, status=UserStatus.ACTIVE
+        )
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin, PikaModel):
+    """An account: logs in by email; ``status`` decides whether it may log in at all."""
+
+    email = models.EmailField(max_length=254)
+    # Stored as password_hash, the column the seed's SQL reads and writes.
+    password = models.CharField(max_length=128, db_column="password_hash", db_default="!")
+    first_name = models.CharField(max_length=150, blank=True, db_default="")
+    last_name = models.CharField(max_length=150, blank=True, db_default="")
+    role = models.CharField(
+        max_length=20, choices=UserRole, default=UserRole.CUSTOMER, db_default=UserRole.CUSTOMER
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=UserStatus,
+        default=UserStatus.UNCONFIRMED,
+        db_default=UserStatus.UNCONFIRMED,
+    )
+    # Derived in the database, so that it can never disagree with status; Django's auth
+    # refuses logins of inactive users and its forms filter on it.
+    is_active = models.GeneratedField(
+        expression=models.Q(status__in=[UserStatus.UNCONFIRMED, UserStatus.ACTIVE]),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
+    is_staff = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Designates whether the user can log into the admin site.",
+    )
+    is_superuser = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Designates that this user has all permissions without explicitly "
+        "assigning them.",
+    )
+    groups = models.ManyToManyField(
+        Group,
+        blank=True,
+        related_name="user_set",
+        related_query_name="user",
+        db_table=schema_table("users", "user_groups"),
+    )
+    user_permissions = models.ManyToManyField(
+        Permission,
+        blank=True,
+        related_name="user_set",
+        related_query_name="user",
+        db_table=schema_table("users", "user_permissions"),
+    )
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        db_table = schema_table("users", "users")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="users_email_ci_uniq"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=UserRole.values), name="users_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=UserStatus.values), name="users_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["role", "status"], name="users_role_status_idx"),
+            models.Index(fields=["created_at"], name="users_created_at_idx"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+
+class UserProfile(PikaModel):
+    """What a user tells about themselves beyond the account; one per user."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(max_length=150, blank=True, db_default="")
+    phone_number = models.CharField(max_length=32, blank=True, db_default="")
+    date_of_birth = models.DateField(null=True, blank=True)
+    bio = models.TextField(blank=True, db_default="")
+    preferred_language = models.CharField(
+        max_length=10, blank=True, db_default="", help_text="An i18n language code."
+    )
+
+    class Meta:
+        db_table = schema_table("users", "user_profiles")
+
+    def __str__(self):
+        return f"Profile of {self.user}"
