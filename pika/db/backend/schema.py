@@ -2,16 +2,17 @@
 
 from django.conf import settings
 from django.contrib.gis.db.backends.postgis.schema import PostGISSchemaEditor
-from django.db.backends.ddl_references import Statement
+from django.db.backends.ddl_references import Statement, Table
 from django.db.backends.utils import split_identifier
 
 
 class DatabaseSchemaEditor(PostGISSchemaEditor):
     """PostGIS schema editor that addresses indexes in their table's schema.
 
-    An index lives in its table's schema, but Django names it bare in ``DROP INDEX IF
-    EXISTS name`` and ``ALTER INDEX name RENAME``: for a table outside the search_path
-    the drop silently does nothing and the rename fails. Every migration also runs with
+    An index or constraint lives in its table's schema, but Django names it bare in
+    ``DROP INDEX IF EXISTS name``, ``ALTER INDEX name RENAME`` and ``SET CONSTRAINTS name
+    IMMEDIATE``: for a table outside the search_path the index drop silently does nothing
+    and the others fail. Every migration also runs with
     ``lock_timeout = MIGRATION_LOCK_TIMEOUT``, so DDL waiting behind a long transaction
     fails fast instead of queueing every query behind it.
     """
@@ -48,7 +49,7 @@ class DatabaseSchemaEditor(PostGISSchemaEditor):
                     )
 
     def _index_in_table_schema(self, model, name: str) -> str:
-        """Qualify an index name with the schema of the model's table, if it has one."""
+        """Qualify an index or constraint name with the schema of the model's table."""
         schema, _ = split_identifier(model._meta.db_table)
         if not schema or name.startswith('"'):
             return name
@@ -63,6 +64,19 @@ class DatabaseSchemaEditor(PostGISSchemaEditor):
         if template in (self.sql_delete_index, self.sql_delete_index_concurrently):
             name = self._index_in_table_schema(model, name)
         return super()._delete_constraint_sql(template, model, name)
+
+    def _delete_fk_sql(self, model, name):
+        qualified = self._index_in_table_schema(model, name)
+        if qualified == name:
+            return super()._delete_fk_sql(model, name)
+        # Django's PostgreSQL template, with the constraint found in the table's schema.
+        return Statement(
+            "SET CONSTRAINTS %(qualified_name)s IMMEDIATE; "
+            "ALTER TABLE %(table)s DROP CONSTRAINT %(name)s",
+            table=Table(model._meta.db_table, self.quote_name),
+            name=self.quote_name(name),
+            qualified_name=qualified,
+        )
 
     def _rename_index_sql(self, model, old_name, new_name):
         return super()._rename_index_sql(

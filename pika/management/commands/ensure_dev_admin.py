@@ -1,0 +1,37 @@
+"""Ensure the development admin account exists on the project's own database."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+DEV_ADMIN_EMAIL = "admin@pika.local"
+DEV_ADMIN_PASSWORD = "pika-admin"
+
+
+class Command(BaseCommand):
+    help = (
+        f"Create the development superuser {DEV_ADMIN_EMAIL} (password {DEV_ADMIN_PASSWORD}) "
+        "unless it exists. Refuses to run against any database but the project's own "
+        "local cluster, so these well-known credentials never reach a shared server."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.EMBEDDED_DATABASE:
+            raise CommandError(
+                "refusing to create the development admin: DATABASE_URL or PG_HOST points "
+                "at a server other than the project's own cluster; use createsuperuser there"
+            )
+        users = get_user_model()._default_manager
+        try:
+            users.get_by_natural_key(DEV_ADMIN_EMAIL)
+        except get_user_model().DoesNotExist:
+            users.create_superuser(
+                DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, first_name="Pika", last_name="Admin"
+            )
+            verb = "created"
+        else:
+            verb = "exists"
+        self.stdout.write(
+            f"Development admin {verb}: {DEV_ADMIN_EMAIL} / {DEV_ADMIN_PASSWORD} "
+            "(local cluster only) at http://127.0.0.1:8000/admin/"
+        )

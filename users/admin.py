@@ -1,0 +1,68 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from .models import User, UserProfile
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "role")
+        field_classes = {}
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+        field_classes = {}
+
+
+class UserProfileInline(admin.StackedInline):
+    model = UserProfile
+    can_delete = False
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    inlines = [UserProfileInline]
+    list_display = ["email", "first_name", "last_name", "role", "status", "is_staff", "created_at"]
+    list_filter = ["role", "status", "is_staff", "is_superuser"]
+    search_fields = ["email", "first_name", "last_name"]
+    ordering = ["email"]
+    readonly_fields = ["id", "is_active", "last_login", "created_at", "updated_at"]
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["id", "email", "password"]}),
+        ("Person", {"fields": ["first_name", "last_name"]}),
+        ("Account", {"fields": ["role", "status", "is_active"]}),
+        (
+            "Permissions",
+            {"fields": ["is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        ("Dates", {"fields": ["last_login", "created_at", "updated_at"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "first_name", "last_name", "role", "password1", "password2"],
+            },
+        ),
+    ]
+
+
+@admin.register(UserProfile)
+class UserProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "display_name", "preferred_language", "updated_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "display_name"]
+    list_filter = ["preferred_language"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["id", "created_at", "updated_at"]
+    show_full_result_count = False
