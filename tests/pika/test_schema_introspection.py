@@ -40,7 +40,7 @@ def probe_model():
 def altered(model, name, **changes):
     """Return (old, new) field pair: a copy of the model's field with changes applied."""
     old = model._meta.get_field(name)
-    _, path, args, kwargs = old.deconstruct()
+    _, _, args, kwargs = old.deconstruct()
     if old.remote_field:
         kwargs["to"] = old.remote_field.model
     kwargs.update(changes)
