@@ -8,8 +8,6 @@ passes such a name through ``quote_name`` untouched, so the ORM, migrations and 
 
 import re
 
-from django.db.backends.utils import split_identifier
-
 # The domain schemas, one per Django app of the same name; `public` exists already.
 DOMAIN_SCHEMAS = (
     "users",
@@ -28,6 +26,7 @@ DOMAIN_SCHEMAS = (
 SCHEMAS = ("public", *DOMAIN_SCHEMAS)
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_QUALIFIED = re.compile(r'^"([a-z_][a-z0-9_]{0,62})"\."([a-z_][a-z0-9_]{0,62})"$')
 
 
 def schema_table(schema: str, table: str) -> str:
@@ -42,6 +41,10 @@ def schema_table(schema: str, table: str) -> str:
 
 
 def table_schema(db_table: str) -> str | None:
-    """Return the schema a ``db_table`` value names, or None for an unqualified name."""
-    schema, _ = split_identifier(db_table)
-    return schema or None
+    """Return the schema of a ``db_table`` built by `schema_table`, else None.
+
+    A name derived from a qualified one, such as Django's default many-to-many table
+    ``'"catalog"."tagged"_tags'``, is malformed and has no schema.
+    """
+    match = _QUALIFIED.match(db_table)
+    return match.group(1) if match else None

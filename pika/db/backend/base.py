@@ -3,6 +3,7 @@
 from django.contrib.gis.db.backends.postgis.base import (
     DatabaseWrapper as PostGISDatabaseWrapper,
 )
+from psycopg_pool import PoolTimeout
 
 from pika.db.errors import DatabaseUnreachable
 
@@ -20,9 +21,22 @@ class DatabaseWrapper(PostGISDatabaseWrapper):
         except self.Database.OperationalError as exc:
             host = self.settings_dict["HOST"] or "localhost"
             port = self.settings_dict["PORT"] or 5432
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise DatabaseUnreachable(
                 f"cannot connect to PostgreSQL at {host}:{port} "
                 f"(database {self.settings_dict['NAME']!r}, user {self.settings_dict['USER']!r}): "
-                f"{reason}"
+                f"{self._connect_failure_reason(conn_params, exc)}"
             ) from exc
+
+    def _connect_failure_reason(self, conn_params, exc) -> str:
+        """The first line of why connecting failed.
+
+        A pool only reports that it timed out; one direct attempt tells the real reason
+        (refused, unknown host, bad password).
+        """
+        if isinstance(exc, PoolTimeout):
+            try:
+                self.Database.connect(**conn_params).close()
+            except self.Database.OperationalError as direct:
+                exc = direct
+        lines = str(exc).strip().splitlines()
+        return lines[0] if lines else type(exc).__name__

@@ -1,0 +1,45 @@
+"""The database refuses voucher rows that break the rules, whoever writes them."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from marketplace.models import Voucher
+from tests.marketplace.factories import VoucherFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def set_columns(voucher, **values):
+    assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in values)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Voucher._meta.db_table} SET {assignments} WHERE id = %s",
+            [*values.values(), voucher.pk],
+        )
+
+
+@pytest.mark.parametrize(
+    ("constraint", "values"),
+    [
+        ("vouchers_redemptions_not_negative", {"current_redemptions": -1}),
+        ("vouchers_redemptions_within_max", {"max_redemptions": 10, "current_redemptions": 11}),
+        ("vouchers_max_redemptions_positive", {"max_redemptions": 0}),
+        ("vouchers_max_per_user_positive", {"max_per_user": 0}),
+        ("vouchers_valid_from_before_expiry", {"valid_from": "2030-01-01T00:00:00Z"}),
+        ("vouchers_percentage_at_most_100", {"discount_type": "percentage", "discount_value": 101}),
+        ("vouchers_discount_value_positive", {"discount_value": 0}),
+        ("vouchers_state_valid", {"state": "bogus"}),
+        ("vouchers_discount_type_valid", {"discount_type": "bogus"}),
+    ],
+)
+def test_bad_voucher_row_is_refused(constraint, values):
+    voucher = VoucherFactory(expires_at="2029-01-01T00:00:00Z")
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        set_columns(voucher, **values)
+
+
+def test_a_percentage_of_exactly_100_and_a_full_counter_are_allowed():
+    voucher = VoucherFactory(discount_type="percentage", max_redemptions=3)
+    set_columns(voucher, discount_value=100, current_redemptions=3)
+    voucher.refresh_from_db()
+    assert (voucher.discount_value, voucher.current_redemptions) == (100, 3)
