@@ -30,15 +30,21 @@ db-stop: ## Stop the project's own database
 psql: ## Open psql on the project's database
 	@scripts/db.sh psql
 
-setup: venv db ## Everything `run` does except serving: migrate, seed data, dev admin
+# The database half of the set-up, shared by setup and test (which differ in requirements).
+define prepare_database
 	@$(PYTHON) manage.py migrate --no-input
 	@$(PYTHON) manage.py loaddata --verbosity 1 seed
 	@$(PYTHON) manage.py ensure_dev_admin
+endef
+
+setup: venv db ## Everything `run` does except serving: migrate, seed data, dev admin
+	$(prepare_database)
 
 run: setup ## Set up and serve the project on http://$(HOST):$(PORT)
 	@$(PYTHON) manage.py runserver $(HOST):$(PORT)
 
-test: venv-dev setup ## Set up and run the whole test suite (extra pytest arguments: ARGS=...)
+test: venv-dev db ## Set up and run the whole test suite (extra pytest arguments: ARGS=...)
+	$(prepare_database)
 	@$(PYTHON) -m pytest $(ARGS)
 
 lint: venv-dev db ## ruff check, ruff format --check, makemigrations --check

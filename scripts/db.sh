@@ -83,16 +83,22 @@ init_cluster() {
     --auth-local=trust --auth-host=scram-sha-256 >/dev/null
 }
 
+stop_cluster() {
+  as_cluster_user "$(bin_dir)/pg_ctl" stop -D "$DATA_DIR" -m fast >/dev/null
+}
+
 start_cluster() {
   local port
   port=$(running_port || true)
-  if cluster_running; then
-    [ "$port" = "$PG_PORT" ] && return 0
-    say "the cluster runs on port $port but PG_PORT is $PG_PORT: restarting it"
-    stop_cluster
+  if cluster_running && [ "$port" = "$PG_PORT" ]; then
+    return 0
   fi
   if port_taken; then
     die "port $PG_PORT on 127.0.0.1 is taken by another program; set PG_PORT to a free port (in the environment or in .env) and run again"
+  fi
+  if cluster_running; then
+    say "the cluster runs on port $port but PG_PORT is $PG_PORT: restarting it"
+    stop_cluster
   fi
   mkdir -p "$SOCKET_DIR"
   [ "$(id -u)" -ne 0 ] || chown "$CLUSTER_OS_USER" "$SOCKET_DIR" "$PGDATA_ROOT"
@@ -149,7 +155,7 @@ case "${1:-}" in
     ;;
   stop)
     if embedded_database && cluster_running; then
-      as_cluster_user "$(bin_dir)/pg_ctl" stop -D "$DATA_DIR" -m fast >/dev/null
+      stop_cluster
       say "stopped the cluster in $DATA_DIR"
     else
       say "the project's cluster is not running"

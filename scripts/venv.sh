@@ -14,11 +14,17 @@ fi
   die "Pika needs Python 3.11 or newer; .venv has $(.venv/bin/python --version)"
 
 requirements=${1:?usage: scripts/venv.sh REQUIREMENTS_FILE}
-stamp=".venv/.installed-$(basename "$requirements").sha256"
-wanted=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+# The stamp names the files installed at the current pins: runtime, or runtime and dev.
+stamp=.venv/.installed-requirements
+pins=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
+installed=$(cat "$stamp" 2>/dev/null || true)
+case "$requirements:$installed" in
+  "requirements.txt:$pins requirements.txt" | *":$pins requirements-dev.txt") up_to_date=1 ;;
+  *) up_to_date=0 ;;
+esac
+if [ "$up_to_date" -eq 0 ]; then
   say "installing Python packages from $requirements"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
-  printf '%s\n' "$wanted" >"$stamp"
+  printf '%s %s\n' "$pins" "$(basename "$requirements")" >"$stamp"
 fi
