@@ -41,3 +41,53 @@ class Category(PikaModel):
 
     def __str__(self):
         return self.slug
+
+
+class Offering(PikaModel):
+    """A product or service a business lists under a category, with an optional price.
+
+    Deleting the business removes its offerings; a category with offerings cannot be deleted.
+    """
+
+    business = models.ForeignKey(
+        "business.Business",
+        on_delete=models.CASCADE,
+        related_name="offerings",
+        db_index=False,  # (business, sort_order) leads with business
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="offerings",
+        db_index=False,  # the partial index below leads with category
+    )
+    name_key = models.CharField(max_length=255, help_text="i18n translation key of the name.")
+    description_key = models.CharField(
+        max_length=255, null=True, blank=True, help_text="i18n translation key of the description."
+    )
+    price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, db_default="")
+    sort_order = models.IntegerField(default=0, db_default=0)
+    is_active = models.BooleanField(default=True, db_default=True)
+
+    class Meta:
+        db_table = schema_table("catalog", "offerings")
+        ordering = ["business", "sort_order"]
+        indexes = [
+            models.Index(fields=["business", "sort_order"], name="offerings_business_idx"),
+            models.Index(
+                fields=["category"],
+                condition=models.Q(is_active=True),
+                name="offerings_active_category_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__isnull=True)
+                | (models.Q(price__gte=0) & models.Q(currency__regex=r"^[A-Z]{3}$")),
+                name="offerings_price_has_currency",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name_key

@@ -15,11 +15,23 @@ class Language(PikaModel):
     native_name = models.CharField(max_length=100, blank=True, db_default="")
     is_default = models.BooleanField(default=False, db_default=False)
     is_active = models.BooleanField(default=True, db_default=True)
+    fallback = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Where a missing translation is looked up next (es-MX → es); "
+        "the default language ends every chain.",
+    )
 
     class Meta:
         db_table = schema_table("i18n", "languages")
         ordering = ["code"]
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(fallback=models.F("id")), name="languages_not_own_fallback"
+            ),
             models.UniqueConstraint(
                 fields=["is_default"], condition=Q(is_default=True), name="languages_one_default"
             ),

@@ -2,8 +2,12 @@
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.gis.db import models as gis_models
+from django.contrib.postgres.indexes import GistIndex
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 
 from pika.db.tables import schema_table
 from pika.models import PikaModel
@@ -24,6 +28,9 @@ class DiscountType(models.TextChoices):
 
 class Voucher(PikaModel):
     """A discount a business offers for a time window, with redemption limits.
+
+    A voucher with redemptions cannot be deleted (``PROTECT``): they are money-like
+    history. Deleting one without redemptions removes its codes and saved copies.
 
     ``current_redemptions`` is a counter that only the redemption service changes, with a
     single conditional UPDATE; check constraints keep it between 0 and the maximum.
@@ -112,3 +119,162 @@ class Voucher(PikaModel):
 
     def __str__(self):
         return self.title_key
+
+
+# Upper-case letters and digits without the look-alikes 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class VoucherCode(PikaModel):
+    """A code a customer presents to redeem a voucher; a voucher has many.
+
+    ``redemption_count`` counts live (not reversed) redemptions and only the redemption
+    service changes it; a single-use code can never count more than one.
+    """
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(max_length=32, unique=True)
+    is_single_use = models.BooleanField(default=False, db_default=False)
+    redemption_count = models.IntegerField(default=0, db_default=0, editable=False)
+
+    class Meta:
+        db_table = schema_table("marketplace", "voucher_codes")
+        ordering = ["voucher", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=rf"^[{CODE_ALPHABET}]{{4,32}}$"),
+                name="voucher_codes_alphabet",
+            ),
+            models.CheckConstraint(
+                condition=Q(redemption_count__gte=0), name="voucher_codes_count_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_single_use=False) | Q(redemption_count__lte=1),
+                name="voucher_codes_single_use_once",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class RedemptionStatus(models.TextChoices):
+    REDEEMED = "redeemed", "Redeemed"
+    REVERSED = "reversed", "Reversed"
+
+
+class Redemption(PikaModel):
+    """The ledger: one voucher used by one customer at one time and place.
+
+    Rows are never deleted: a mistaken redemption is reversed. Nothing it references can
+    be deleted while it exists (``PROTECT``). ``idempotency_key`` makes a retried request
+    find the first attempt instead of redeeming twice.
+    """
+
+    voucher = models.ForeignKey(
+        Voucher,
+        on_delete=models.PROTECT,
+        related_name="redemptions",
+        db_index=False,  # (voucher, user) leads with voucher
+    )
+    code = models.ForeignKey(
+        VoucherCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="redemptions",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="redemptions",
+        db_index=False,  # (user, redeemed_at) leads with user
+    )
+    redeemed_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    location = gis_models.PointField(
+        geography=True, srid=4326, null=True, blank=True, spatial_index=False
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=RedemptionStatus,
+        default=RedemptionStatus.REDEEMED,
+        db_default=RedemptionStatus.REDEEMED,
+    )
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=255, unique=True)
+
+    class Meta:
+        db_table = schema_table("marketplace", "redemptions")
+        ordering = ["-redeemed_at"]
+        indexes = [
+            models.Index(fields=["voucher", "user"], name="redemptions_voucher_user_idx"),
+            models.Index(fields=["user", "redeemed_at"], name="redemptions_user_time_idx"),
+            GistIndex(fields=["location"], name="redemptions_location_gist"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RedemptionStatus.values), name="redemptions_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RedemptionStatus.REDEEMED, reversed_at__isnull=True)
+                | Q(status=RedemptionStatus.REVERSED, reversed_at__isnull=False),
+                name="redemptions_reversal_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.voucher_id} by {self.user_id} ({self.status})"
+
+
+class SavedVoucherStatus(models.TextChoices):
+    SAVED = "saved", "Saved"
+    CLAIMED = "claimed", "Claimed"
+
+
+class SavedVoucher(PikaModel):
+    """A voucher a customer saved for later or claimed (possibly paying for it).
+
+    Deleting the customer or the voucher removes it; a payment cannot be deleted while it
+    pays for a claim.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_vouchers",
+        db_index=False,  # (user, voucher) is unique and leads with user
+    )
+    voucher = models.ForeignKey(Voucher, on_delete=models.CASCADE, related_name="saved_by")
+    status = models.CharField(
+        max_length=20,
+        choices=SavedVoucherStatus,
+        default=SavedVoucherStatus.SAVED,
+        db_default=SavedVoucherStatus.SAVED,
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    payment = models.ForeignKey(
+        "payments.Payment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+    )
+
+    class Meta:
+        db_table = schema_table("marketplace", "saved_vouchers")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "voucher"], name="saved_vouchers_uniq"),
+            models.CheckConstraint(
+                condition=Q(status__in=SavedVoucherStatus.values),
+                name="saved_vouchers_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=SavedVoucherStatus.SAVED, claimed_at__isnull=True)
+                | Q(status=SavedVoucherStatus.CLAIMED, claimed_at__isnull=False),
+                name="saved_vouchers_claim_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.voucher_id} {self.status} by {self.user_id}"

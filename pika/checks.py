@@ -11,7 +11,8 @@ def check_tables_in_app_schema(app_configs=None, **kwargs) -> list[checks.CheckM
     """Fail when a model of a Pika app has its table outside that app's schema.
 
     An app declares its schema with a ``schema`` attribute on its AppConfig; apps without
-    one (Django's own, third-party) are not checked.
+    one (Django's own, third-party) are not checked. Unmanaged models (views) are checked
+    too: their relation lives in a schema all the same.
     """
     errors = []
     for config in app_configs or apps.get_app_configs():
@@ -19,8 +20,6 @@ def check_tables_in_app_schema(app_configs=None, **kwargs) -> list[checks.CheckM
         if expected is None:
             continue
         for model in config.get_models(include_auto_created=True):
-            if not model._meta.managed:
-                continue
             db_table = model._meta.db_table
             schema = table_schema(db_table)
             if schema != expected:

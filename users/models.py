@@ -7,6 +7,7 @@ from django.contrib.auth.models import (
     Permission,
     PermissionsMixin,
 )
+from django.contrib.gis.db import models as gis_models
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -148,9 +149,83 @@ class UserProfile(PikaModel):
     preferred_language = models.CharField(
         max_length=10, blank=True, db_default="", help_text="An i18n language code."
     )
+    avatar = models.ForeignKey(
+        "files.File",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Deleting the file clears the avatar.",
+    )
 
     class Meta:
         db_table = schema_table("users", "user_profiles")
 
     def __str__(self):
         return f"Profile of {self.user}"
+
+
+class Theme(models.TextChoices):
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+    SYSTEM = "system", "System"
+
+
+class UserPreferences(PikaModel):
+    """The seed's migration example: display and notification choices, one row per user."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="preferences")
+    theme = models.CharField(
+        max_length=20, choices=Theme, default=Theme.LIGHT, db_default=Theme.LIGHT
+    )
+    language = models.CharField(max_length=5, default="en", db_default="en")
+    notifications_enabled = models.BooleanField(default=True, db_default=True)
+
+    class Meta:
+        db_table = schema_table("users", "user_preferences")
+        verbose_name_plural = "user preferences"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(theme__in=Theme.values), name="user_preferences_theme_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Preferences of {self.user}"
+
+
+class Address(PikaModel):
+    """A postal address of a user; at most one is the default."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="addresses", db_index=False
+    )
+    label = models.CharField(max_length=50, blank=True, db_default="")
+    line1 = models.CharField(max_length=255)
+    line2 = models.CharField(max_length=255, blank=True, db_default="")
+    city = models.CharField(max_length=100)
+    region = models.CharField(max_length=100, blank=True, db_default="")
+    postal_code = models.CharField(max_length=20, blank=True, db_default="")
+    country_code = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2, upper case.")
+    location = gis_models.PointField(geography=True, srid=4326, null=True, blank=True)
+    is_default = models.BooleanField(default=False, db_default=False)
+
+    class Meta:
+        db_table = schema_table("users", "addresses")
+        verbose_name_plural = "addresses"
+        ordering = ["user", "-is_default", "label"]
+        indexes = [models.Index(fields=["user", "is_default"], name="addresses_user_default_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_default=True),
+                name="addresses_one_default_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(country_code__regex=r"^[A-Z]{2}$"),
+                name="addresses_country_code_iso",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.line1}, {self.city}"
