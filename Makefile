@@ -34,6 +34,7 @@ psql: ## Open psql on the project's database
 define prepare_database
 	@$(PYTHON) manage.py migrate --no-input
 	@$(PYTHON) manage.py loaddata --verbosity 1 seed
+	@$(PYTHON) manage.py refresh_analytics
 	@$(PYTHON) manage.py ensure_dev_admin
 endef
 

@@ -5,7 +5,8 @@ from .models import Language, Translation
 
 @admin.register(Language)
 class LanguageAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "native_name", "is_default", "is_active"]
+    list_display = ["code", "name", "native_name", "fallback", "is_default", "is_active"]
+    list_select_related = ["fallback"]
     list_filter = ["is_default", "is_active"]
     search_fields = ["code", "name", "native_name"]
     readonly_fields = ["id", "created_at", "updated_at"]

@@ -1,17 +1,31 @@
 from django.contrib import admin
+from django.contrib.gis.admin import GISModelAdmin
 
-from .models import Voucher
+from pika.admin import TranslatedKeysMixin, translated_text
+
+from .models import Redemption, SavedVoucher, Voucher, VoucherCode
+
+
+class VoucherCodeInline(admin.TabularInline):
+    model = VoucherCode
+    extra = 0
+    fields = ["code", "is_single_use", "redemption_count"]
+    readonly_fields = ["redemption_count"]
+    show_change_link = True
+    # A voucher can have thousands of codes: page them in the code list instead.
+    max_num = 50
 
 
 @admin.register(Voucher)
-class VoucherAdmin(admin.ModelAdmin):
+class VoucherAdmin(TranslatedKeysMixin, admin.ModelAdmin):
+    translated_keys = ("title_key", "description_key", "terms_key")
     list_display = [
         "title_key",
+        translated_text("title_key"),
         "business",
         "state",
         "discount_type",
         "discount_value",
-        "valid_from",
         "expires_at",
         "current_redemptions",
         "max_redemptions",
@@ -22,5 +36,48 @@ class VoucherAdmin(admin.ModelAdmin):
     autocomplete_fields = ["business"]
     date_hierarchy = "expires_at"
     # The counter changes only through redemptions, never by hand.
-    readonly_fields = ["id", "current_redemptions", "created_at", "updated_at"]
+    readonly_fields = [
+        "id",
+        translated_text("title_key"),
+        translated_text("description_key"),
+        translated_text("terms_key"),
+        "current_redemptions",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [VoucherCodeInline]
+    show_full_result_count = False
+
+
+@admin.register(VoucherCode)
+class VoucherCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "voucher", "is_single_use", "redemption_count", "created_at"]
+    list_filter = ["is_single_use"]
+    list_select_related = ["voucher"]
+    search_fields = ["code"]
+    raw_id_fields = ["voucher"]
+    readonly_fields = ["id", "redemption_count", "created_at", "updated_at"]
+    show_full_result_count = False
+
+
+@admin.register(Redemption)
+class RedemptionAdmin(GISModelAdmin):
+    list_display = ["voucher", "user", "code", "status", "redeemed_at", "reversed_at"]
+    list_filter = ["status"]
+    list_select_related = ["voucher", "user", "code"]
+    search_fields = ["idempotency_key", "user__email", "code__code"]
+    raw_id_fields = ["voucher", "user", "code"]
+    readonly_fields = ["id", "redeemed_at", "created_at", "updated_at"]
+    date_hierarchy = "redeemed_at"
+    show_full_result_count = False
+
+
+@admin.register(SavedVoucher)
+class SavedVoucherAdmin(admin.ModelAdmin):
+    list_display = ["voucher", "user", "status", "claimed_at", "payment"]
+    list_filter = ["status"]
+    list_select_related = ["voucher", "user", "payment"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["voucher", "user", "payment"]
+    readonly_fields = ["id", "created_at", "updated_at"]
     show_full_result_count = False

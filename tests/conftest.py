@@ -9,6 +9,7 @@ from django.db import connection
 def seed_data(db):
     """The seed fixtures, loaded as `make setup` loads them."""
     call_command("loaddata", "seed", verbosity=0)
+    call_command("refresh_analytics", verbosity=0)
 
 
 def catalog_constraints(db_table: str) -> dict[str, str]:

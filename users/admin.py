@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.gis.admin import GISModelAdmin
 
-from .models import User, UserProfile
+from .models import Address, User, UserPreferences, UserProfile
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -23,13 +24,20 @@ class UserProfileInline(admin.StackedInline):
     model = UserProfile
     can_delete = False
     extra = 0
+    autocomplete_fields = ["avatar"]
+
+
+class UserPreferencesInline(admin.StackedInline):
+    model = UserPreferences
+    can_delete = False
+    extra = 0
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
-    inlines = [UserProfileInline]
+    inlines = [UserProfileInline, UserPreferencesInline]
     list_display = ["email", "first_name", "last_name", "role", "status", "is_staff", "created_at"]
     list_filter = ["role", "status", "is_staff", "is_superuser"]
     search_fields = ["email", "first_name", "last_name"]
@@ -63,6 +71,28 @@ class UserProfileAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__email", "display_name"]
     list_filter = ["preferred_language"]
+    autocomplete_fields = ["user", "avatar"]
+    readonly_fields = ["id", "created_at", "updated_at"]
+    show_full_result_count = False
+
+
+@admin.register(UserPreferences)
+class UserPreferencesAdmin(admin.ModelAdmin):
+    list_display = ["user", "theme", "language", "notifications_enabled"]
+    list_filter = ["theme", "language", "notifications_enabled"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["id", "created_at", "updated_at"]
+    show_full_result_count = False
+
+
+@admin.register(Address)
+class AddressAdmin(GISModelAdmin):
+    list_display = ["user", "label", "line1", "city", "country_code", "is_default"]
+    list_filter = ["country_code", "is_default"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "line1", "city", "postal_code"]
     autocomplete_fields = ["user"]
     readonly_fields = ["id", "created_at", "updated_at"]
     show_full_result_count = False

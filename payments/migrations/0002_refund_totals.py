@@ -14,20 +14,34 @@ REFUNDS = schema_table("payments", "refunds")
 FORWARD = f"""
 CREATE FUNCTION payments.refunds_keep_payment_total() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    affected_payment uuid;
 BEGIN
-    -- Pending refunds reserve their amount; failed ones give it back.
-    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status IN ('pending', 'succeeded') THEN
-        UPDATE {PAYMENTS} SET refunded_amount = refunded_amount - OLD.amount
-        WHERE id = OLD.payment_id;
-    END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status IN ('pending', 'succeeded') THEN
-        UPDATE {PAYMENTS} SET refunded_amount = refunded_amount + NEW.amount
-        WHERE id = NEW.payment_id AND status = 'succeeded';
+        PERFORM FROM {PAYMENTS} WHERE id = NEW.payment_id AND status = 'succeeded';
         IF NOT FOUND THEN
             RAISE EXCEPTION 'payment % has not succeeded and cannot be refunded', NEW.payment_id
                 USING ERRCODE = 'check_violation', CONSTRAINT = 'refunds_payment_succeeded';
         END IF;
     END IF;
+    -- Recompute rather than add, so that rewriting rows (loaddata, repairs) stays right.
+    -- Locking the payment first serialises its refunds, and the sum, a new statement,
+    -- then sees every refund committed before the lock was granted.
+    FOR affected_payment IN
+        SELECT DISTINCT affected.id FROM (
+            SELECT NEW.payment_id WHERE TG_OP <> 'DELETE'
+            UNION ALL SELECT OLD.payment_id WHERE TG_OP <> 'INSERT'
+        ) AS affected(id)
+    LOOP
+        PERFORM FROM {PAYMENTS} WHERE id = affected_payment FOR UPDATE;
+        -- Pending refunds reserve their amount; failed ones give it back.
+        UPDATE {PAYMENTS} SET refunded_amount = (
+            SELECT coalesce(sum(amount), 0) FROM {REFUNDS}
+            WHERE {REFUNDS}.payment_id = affected_payment
+                AND status IN ('pending', 'succeeded')
+        )
+        WHERE id = affected_payment;
+    END LOOP;
     RETURN NULL;
 END
 $$;

@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from pika.admin import ReadOnlyAdmin
+
+from .models import ApiKey, Permission, Role, RoleAssignment, SecurityEvent
+
+
+@admin.register(Permission)
+class PermissionAdmin(admin.ModelAdmin):
+    list_display = ["codename", "description"]
+    search_fields = ["codename", "description"]
+    readonly_fields = ["id", "created_at", "updated_at"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "description"]
+    search_fields = ["name"]
+    filter_horizontal = ["permissions"]
+    readonly_fields = ["id", "created_at", "updated_at"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "granted_by", "created_at", "expires_at"]
+    list_filter = ["role"]
+    list_select_related = ["user", "role", "granted_by"]
+    search_fields = ["user__email", "role__name"]
+    autocomplete_fields = ["user", "role", "granted_by"]
+    readonly_fields = ["id", "created_at", "updated_at"]
+    show_full_result_count = False
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix", "owner", "scopes", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["owner"]
+    search_fields = ["name", "prefix", "owner__email"]
+    autocomplete_fields = ["owner"]
+    readonly_fields = ["id", "prefix", "key_hash", "last_used_at", "created_at", "updated_at"]
+    show_full_result_count = False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "kind", "user_id", "email", "ip_address"]
+    list_filter = ["kind"]
+    search_fields = ["email", "ip_address"]
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False
