@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
+from django.utils import timezone
 
 from pika.db.functions import UUIDv7, uuid7
 from pika.db.tables import schema_table
@@ -37,7 +38,7 @@ class AuditLog(models.Model):
     changes = models.JSONField(null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.TextField(null=True, blank=True)
-    timestamp = models.DateTimeField(auto_now_add=True, db_default=Now())
+    timestamp = models.DateTimeField(default=timezone.now, db_default=Now())
 
     class Meta:
         db_table = schema_table("audit", "audit_logs")

@@ -8,6 +8,7 @@ from django.contrib.postgres.indexes import GistIndex
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils import timezone
 
 from pika.db.tables import schema_table
 from pika.models import PikaModel
@@ -190,7 +191,7 @@ class Redemption(PikaModel):
         related_name="redemptions",
         db_index=False,  # (user, redeemed_at) leads with user
     )
-    redeemed_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    redeemed_at = models.DateTimeField(default=timezone.now, db_default=Now())
     location = gis_models.PointField(
         geography=True, srid=4326, null=True, blank=True, spatial_index=False
     )

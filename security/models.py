@@ -5,6 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils import timezone
 
 from pika.db.functions import UUIDv7, uuid7
 from pika.db.tables import schema_table
@@ -137,7 +138,7 @@ class SecurityEvent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid7, db_default=UUIDv7(), editable=False)
     kind = models.CharField(max_length=30, choices=SecurityEventKind)
-    occurred_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    occurred_at = models.DateTimeField(default=timezone.now, db_default=Now())
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,

@@ -5,6 +5,7 @@ import django.db.models.deletion
 import django.db.models.functions.datetime
 import pika.db.functions
 from django.conf import settings
+import django.utils.timezone
 from django.db import migrations, models
 
 
@@ -41,7 +42,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.UUIDField(db_default=pika.db.functions.UUIDv7(), default=pika.db.functions.uuid7, editable=False, primary_key=True, serialize=False)),
                 ('kind', models.CharField(choices=[('voucher_viewed', 'Voucher viewed'), ('voucher_claimed', 'Voucher claimed'), ('voucher_redeemed', 'Voucher redeemed')], max_length=30)),
-                ('occurred_at', models.DateTimeField(auto_now_add=True, db_default=django.db.models.functions.datetime.Now())),
+                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now, db_default=django.db.models.functions.datetime.Now())),
                 ('business', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='business.business')),
                 ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('voucher', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='marketplace.voucher')),

@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.db.models.functions.datetime
 import pika.db.functions
 from django.conf import settings
+import django.utils.timezone
 from django.db import migrations, models
 
 
@@ -27,7 +28,7 @@ class Migration(migrations.Migration):
                 ('changes', models.JSONField(blank=True, null=True)),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
                 ('user_agent', models.TextField(blank=True, null=True)),
-                ('timestamp', models.DateTimeField(auto_now_add=True, db_default=django.db.models.functions.datetime.Now())),
+                ('timestamp', models.DateTimeField(default=django.utils.timezone.now, db_default=django.db.models.functions.datetime.Now())),
                 ('user', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='audit_logs', to=settings.AUTH_USER_MODEL)),
             ],
             options={

@@ -6,6 +6,7 @@ import django.db.models.deletion
 import django.db.models.functions.datetime
 import pika.db.functions
 from django.conf import settings
+import django.utils.timezone
 from django.db import migrations, models
 
 
@@ -40,7 +41,7 @@ class Migration(migrations.Migration):
                 ('id', models.UUIDField(db_default=pika.db.functions.UUIDv7(), default=pika.db.functions.uuid7, editable=False, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_default=django.db.models.functions.datetime.Now())),
                 ('updated_at', models.DateTimeField(auto_now=True, db_default=django.db.models.functions.datetime.Now())),
-                ('redeemed_at', models.DateTimeField(auto_now_add=True, db_default=django.db.models.functions.datetime.Now())),
+                ('redeemed_at', models.DateTimeField(default=django.utils.timezone.now, db_default=django.db.models.functions.datetime.Now())),
                 ('location', django.contrib.gis.db.models.fields.PointField(blank=True, geography=True, null=True, spatial_index=False, srid=4326)),
                 ('status', models.CharField(choices=[('redeemed', 'Redeemed'), ('reversed', 'Reversed')], db_default='redeemed', default='redeemed', max_length=20)),
                 ('reversed_at', models.DateTimeField(blank=True, null=True)),

@@ -5,6 +5,7 @@ import django.db.models.deletion
 import django.db.models.functions.datetime
 import pika.db.functions
 from django.conf import settings
+import django.utils.timezone
 from django.db import migrations, models
 
 
@@ -90,7 +91,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.UUIDField(db_default=pika.db.functions.UUIDv7(), default=pika.db.functions.uuid7, editable=False, primary_key=True, serialize=False)),
                 ('kind', models.CharField(choices=[('login_succeeded', 'Login succeeded'), ('login_failed', 'Login failed'), ('lockout', 'Account locked out'), ('password_changed', 'Password changed'), ('password_reset_requested', 'Password reset requested'), ('api_key_used', 'API key used'), ('api_key_rejected', 'API key rejected')], max_length=30)),
-                ('occurred_at', models.DateTimeField(auto_now_add=True, db_default=django.db.models.functions.datetime.Now())),
+                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now, db_default=django.db.models.functions.datetime.Now())),
                 ('email', models.EmailField(blank=True, db_default='', max_length=254)),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
                 ('user_agent', models.TextField(blank=True, db_default='')),
