@@ -137,7 +137,11 @@ TEMPLATES = [
 # --- Users and authentication ---------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = ["users.backends.EmailBackend"]
+# Bare $2a$ bcrypt, verifiable by pgcrypto's crypt() in SQL; see users/hashers.py.
+PASSWORD_HASHERS = ["users.hashers.PgCryptoBCryptHasher"]
+PASSWORD_BCRYPT_ROUNDS = env.int("PASSWORD_BCRYPT_ROUNDS", default=12)
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "users.validators.BcryptMaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

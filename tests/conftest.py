@@ -5,6 +5,12 @@ from django.core.management import call_command
 from django.db import connection
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """bcrypt at its cheapest cost: the tests check the format, not the strength."""
+    settings.PASSWORD_BCRYPT_ROUNDS = 4
+
+
 @pytest.fixture
 def seed_data(db):
     """The seed fixtures, loaded as `make setup` loads them."""

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from pika.db.tables import schema_table
+from users.hashers import PasswordHashField
 from pika.models import PikaModel
 
 
@@ -55,8 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin, PikaModel):
     """An account: logs in by email; ``status`` decides whether it may log in at all."""
 
     email = models.EmailField(max_length=254)
-    # Stored as password_hash, the column the seed's SQL reads and writes.
-    password = models.CharField(max_length=128, db_column="password_hash", db_default="!")
+    # Stored as password_hash, bare bcrypt, the column the seed's SQL reads and writes.
+    password = PasswordHashField(max_length=128, db_column="password_hash", db_default="!")
     first_name = models.CharField(max_length=150, blank=True, db_default="")
     last_name = models.CharField(max_length=150, blank=True, db_default="")
     role = models.CharField(

@@ -23,7 +23,7 @@ class Command(BaseCommand):
             )
         users = get_user_model()._default_manager
         try:
-            users.get_by_natural_key(DEV_ADMIN_EMAIL)
+            admin = users.get_by_natural_key(DEV_ADMIN_EMAIL)
         except get_user_model().DoesNotExist:
             users.create_superuser(
                 DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, first_name="Pika", last_name="Admin"
@@ -31,6 +31,11 @@ class Command(BaseCommand):
             verb = "created"
         else:
             verb = "exists"
+            # A password hashed by a hasher no longer configured would lock the admin out.
+            if not admin.check_password(DEV_ADMIN_PASSWORD):
+                admin.set_password(DEV_ADMIN_PASSWORD)
+                admin.save(update_fields=["password"])
+                verb = "exists, password reset"
         self.stdout.write(
             f"Development admin {verb}: {DEV_ADMIN_EMAIL} / {DEV_ADMIN_PASSWORD} "
             "(local cluster only) at http://127.0.0.1:8000/admin/"
