@@ -13,8 +13,8 @@ lacks. So Django sees ``pgcrypto_bcrypt$$2a$...`` and the column holds ``$2a$...
 
 import bcrypt
 from django.conf import settings
-from django.db import models
 from django.contrib.auth.hashers import BasePasswordHasher, mask_hash
+from django.db import models
 from django.utils.crypto import constant_time_compare
 
 MAX_PASSWORD_BYTES = 72  # bcrypt reads no further

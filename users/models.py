@@ -12,8 +12,8 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from pika.db.tables import schema_table
-from users.hashers import PasswordHashField
 from pika.models import PikaModel
+from users.hashers import PasswordHashField
 
 
 class UserRole(models.TextChoices):
