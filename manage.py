@@ -8,6 +8,8 @@ import sys
 def main() -> None:
     """Run a management command; an unreachable database is one line, not a traceback."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pika.settings")
+    if len(sys.argv) > 1:
+        os.environ.setdefault("PIKA_DB_ACTOR", f"manage.py {sys.argv[1]}")
     from django.core.management import execute_from_command_line
 
     from pika.db.errors import DatabaseUnreachable

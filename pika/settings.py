@@ -37,6 +37,9 @@ MIGRATION_LOCK_TIMEOUT = env.int("MIGRATION_LOCK_TIMEOUT", default=10000)  # ms
 STATEMENT_TIMEOUT = env.int("STATEMENT_TIMEOUT", default=30000)  # ms
 IDLE_TIMEOUT = env.int("IDLE_TIMEOUT", default=10000)  # ms
 
+# Set by manage.py to the running command; empty in the web server and the tests.
+DATABASE_ACTOR = env.str("PIKA_DB_ACTOR", default="")
+
 EMBEDDED_DATABASE = not env.str("DATABASE_URL", default="") and PG_HOST in (
     "127.0.0.1",
     "localhost",
@@ -66,6 +69,10 @@ def _database() -> dict:
         f" -c idle_in_transaction_session_timeout={IDLE_TIMEOUT}"
         f" -c search_path={search_path}"
     )
+    if DATABASE_ACTOR:
+        # Names the management command in the audit log (app.user_agent); transactions that
+        # act for a user override it locally. Spaces are escaped for libpq's options.
+        options["options"] += " -c app.user_agent=" + DATABASE_ACTOR.replace(" ", "\\ ")
     if DATABASE_POOL_SIZE > 0:
         options["pool"] = {
             "min_size": 1,
@@ -107,6 +114,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it runs in one transaction, as application_role, on behalf of
+    # the session's user (pika/middleware.py).
+    "pika.middleware.DatabaseContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,6 +127,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "pika.urls"
+ADMIN_URL_PREFIX = "/admin/"
+# Trust X-Forwarded-For for the audit log's IP address only behind a proxy that sets it.
+USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 WSGI_APPLICATION = "pika.wsgi.application"
 
 TEMPLATES = [

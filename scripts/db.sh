@@ -124,11 +124,21 @@ ensure_role_and_database() {
   local role password extension
   role=$(sql_identifier "$PG_USER")
   password=$(sql_literal "$PG_PASSWORD")
-  # The project role owns the database and may create the test database, but is no superuser.
+  # The project role owns the database and may create the test database, but is no
+  # superuser. It bypasses row level security for migrations, loaddata and operator commands;
+  # web requests run as application_role (policies apply) or pika_staff (the explicit bypass
+  # for staff tools). Only a superuser may hand out BYPASSRLS, hence here.
   superuser_psql -d postgres <<SQL
 SELECT format('CREATE ROLE %I LOGIN CREATEDB', $(sql_literal "$PG_USER"))
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = $(sql_literal "$PG_USER")) \gexec
-ALTER ROLE $role WITH LOGIN CREATEDB PASSWORD $password;
+ALTER ROLE $role WITH LOGIN CREATEDB BYPASSRLS PASSWORD $password;
+SELECT 'CREATE ROLE application_role NOLOGIN'
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'application_role') \gexec
+SELECT 'CREATE ROLE pika_staff NOLOGIN BYPASSRLS'
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pika_staff') \gexec
+ALTER ROLE application_role WITH NOLOGIN NOBYPASSRLS;
+ALTER ROLE pika_staff WITH NOLOGIN BYPASSRLS;
+GRANT application_role, pika_staff TO $role;
 SQL
   for target in template1 "$PG_DATABASE"; do
     if [ "$target" = "$PG_DATABASE" ]; then

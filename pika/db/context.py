@@ -1,0 +1,72 @@
+"""Who is acting, for the database: the transaction-local settings that audit and RLS read.
+
+Everything here uses ``set_config(..., true)`` or ``SET LOCAL`` inside a transaction, so
+the identity ends with the transaction: a pooled connection can never carry one user's
+identity into another request.
+"""
+
+import uuid
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+
+from pika.db.security import APPLICATION_ROLE, STAFF_ROLE
+
+SETTINGS = ("app.user_id", "app.ip_address", "app.user_agent")
+
+
+def db_identity_set(
+    *, user_id: uuid.UUID | str | None = None, ip_address: str | None = None, user_agent=None
+) -> None:
+    """Set the acting user, IP address and user agent for the rest of the transaction."""
+    if connection.get_autocommit():
+        raise RuntimeError("db_identity_set needs a transaction (transaction.atomic)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('app.user_id', %s, true), set_config('app.ip_address', %s, true),"
+            " set_config('app.user_agent', %s, true)",
+            [str(user_id or ""), ip_address or "", (user_agent or "")[:1000]],
+        )
+
+
+def db_role_set(role: str) -> None:
+    """Run the rest of the transaction as ``application_role`` or ``pika_staff``."""
+    if role not in (APPLICATION_ROLE, STAFF_ROLE):
+        raise ValueError(f"unknown runtime role {role!r}")
+    if connection.get_autocommit():
+        raise RuntimeError("db_role_set needs a transaction (transaction.atomic)")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(role)}")
+
+
+@contextmanager
+def acting_as(*, user_id=None, ip_address=None, user_agent=None, role: str | None = None):
+    """Run the block in a transaction on behalf of a user (services, commands, tests).
+
+    With ``role``, the block also runs as that database role. The previous identity is
+    restored when the block ends inside a longer transaction.
+    """
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('app.user_id', true), "
+                "current_setting('app.ip_address', true), "
+                "current_setting('app.user_agent', true), current_user"
+            )
+            previous = cursor.fetchone()
+        db_identity_set(user_id=user_id, ip_address=ip_address, user_agent=user_agent)
+        if role:
+            db_role_set(role)
+        try:
+            yield
+        finally:
+            if connection.is_usable() and not connection.needs_rollback:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT set_config('app.user_id', %s, true),"
+                        " set_config('app.ip_address', %s, true),"
+                        " set_config('app.user_agent', %s, true)",
+                        [value or "" for value in previous[:3]],
+                    )
+                    if role:
+                        cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(previous[3])}")
