@@ -123,7 +123,9 @@ FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_rewrite();
 
 REVOKE ALL ON {AUDIT_LOGS} FROM PUBLIC;
 GRANT USAGE ON SCHEMA audit TO {APPLICATION_ROLE}, {STAFF_ROLE};
-GRANT INSERT ON {AUDIT_LOGS} TO {APPLICATION_ROLE};
+-- Appending through the ORM reads back the database defaults (RETURNING id, timestamp):
+-- those two columns only, never what the log says.
+GRANT INSERT, SELECT (id, timestamp) ON {AUDIT_LOGS} TO {APPLICATION_ROLE};
 GRANT SELECT, INSERT ON {AUDIT_LOGS} TO {STAFF_ROLE};
 """
 

@@ -1,0 +1,135 @@
+"""Every change to an audited table is logged by the database, with who made it."""
+
+import pytest
+from django.apps import apps
+from django.db import ProgrammingError, connection, transaction
+
+from audit.models import AuditLog
+from i18n.models import Language
+from pika.db.context import acting_as
+from pika.db.security import APPLICATION_ROLE, REDACTED_COLUMNS, STAFF_ROLE, UNAUDITED
+from tests.users.factories import UserFactory
+from users.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def last_log(table: str, record_id) -> AuditLog:
+    return AuditLog.objects.filter(table_name=table, record_id=str(record_id)).latest("timestamp")
+
+
+def test_every_project_table_is_audited_or_declared_unaudited():
+    tables = {
+        model._meta.db_table
+        for config in apps.get_app_configs()
+        if getattr(config, "schema", None)
+        for model in config.get_models()
+        if model._meta.managed
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = 'audit_log_change'"
+        )
+        audited = {row[0] for row in cursor.fetchall()}
+    expected = {table.replace('"', "") for table in tables - UNAUDITED}
+    assert audited == expected
+
+
+def test_raw_sql_update_is_logged_with_the_acting_user_ip_and_agent():
+    actor, target = UserFactory(), Language.objects.create(code="xx", name="Old")
+    with (
+        acting_as(user_id=actor.pk, ip_address="203.0.113.5", user_agent="tests"),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            f"UPDATE {Language._meta.db_table} SET name = 'New' WHERE id = %s", [target.pk]
+        )
+    log = last_log("i18n.languages", target.pk)
+    assert (log.action, log.user_id, log.ip_address, log.user_agent) == (
+        "UPDATE",
+        actor.pk,
+        "203.0.113.5",
+        "tests",
+    )
+    assert log.changes == {"name": {"old": "Old", "new": "New"}}
+
+
+def test_queryset_update_as_the_application_role_is_logged_with_the_user():
+    user = UserFactory(first_name="Ann")
+    with acting_as(user_id=user.pk, role=APPLICATION_ROLE):
+        assert User.objects.filter(pk=user.pk).update(first_name="Anna") == 1
+    log = last_log("users.users", user.pk)
+    assert log.user_id == user.pk
+    assert log.changes["first_name"] == {"old": "Ann", "new": "Anna"}
+
+
+def test_inserts_and_deletes_are_logged_with_the_whole_row():
+    language = Language.objects.create(code="yy", name="Probe")
+    assert last_log("i18n.languages", language.pk).changes["name"] == {"new": "Probe"}
+    pk = language.pk
+    language.delete()
+    log = last_log("i18n.languages", pk)
+    assert log.action == "DELETE" and log.changes["code"] == {"old": "yy"}
+
+
+def test_an_update_that_changes_nothing_is_not_logged():
+    language = Language.objects.create(code="zz", name="Same")
+    before = AuditLog.objects.count()
+    Language.objects.filter(pk=language.pk).update(name="Same")
+    assert AuditLog.objects.count() == before
+
+
+def test_secrets_never_reach_the_log():
+    user = UserFactory()
+    user.set_password("another long passphrase")
+    user.save()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT password_hash FROM {User._meta.db_table} WHERE id = %s", [user.pk])
+        stored_hash = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM audit.audit_logs WHERE changes::text LIKE %s",
+            [f"%{stored_hash[7:30]}%"],
+        )
+        assert cursor.fetchone()[0] == 0
+    log = last_log("users.users", user.pk)
+    assert log.changes["password_hash"] == {"old": "[redacted]", "new": "[redacted]"}
+
+
+def test_every_redacted_column_exists():
+    for table, columns in REDACTED_COLUMNS.items():
+        with connection.cursor() as cursor:
+            description = connection.introspection.get_table_description(cursor, table)
+        assert set(columns) <= {column.name for column in description}, table
+
+
+@pytest.mark.parametrize("role", [APPLICATION_ROLE, STAFF_ROLE])
+@pytest.mark.parametrize("statement", ["UPDATE {t} SET action = 'DELETE'", "DELETE FROM {t}"])
+def test_runtime_roles_cannot_rewrite_the_log(role, statement):
+    Language.objects.create(code="ww", name="Logged")
+    with (
+        pytest.raises(ProgrammingError, match="permission denied|append-only"),
+        acting_as(role=role),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement.format(t=AuditLog._meta.db_table))
+
+
+def test_the_application_role_may_append_to_the_log():
+    with acting_as(role=APPLICATION_ROLE):
+        AuditLog.objects.create(action="INSERT", table_name="app.event", record_id="1")
+
+
+def test_even_the_owner_cannot_update_a_log_row_but_may_archive():
+    Language.objects.create(code="vv", name="Logged")
+    with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic():
+        AuditLog.objects.update(action="DELETE")
+    assert AuditLog.objects.all().delete()[0] > 0
+
+
+def test_the_application_role_cannot_read_what_the_log_says():
+    Language.objects.create(code="uu", name="Logged")
+    with (
+        pytest.raises(ProgrammingError, match="permission denied"),
+        acting_as(role=APPLICATION_ROLE),
+    ):
+        list(AuditLog.objects.values_list("changes", flat=True))
