@@ -107,7 +107,7 @@ def test_every_redacted_column_exists():
 def test_runtime_roles_cannot_rewrite_the_log(role, statement):
     Language.objects.create(code="ww", name="Logged")
     with (
-        pytest.raises(ProgrammingError, match="permission denied|append-only"),
+        pytest.raises(ProgrammingError, match=r"permission denied|append-only"),
         acting_as(role=role),
         connection.cursor() as cursor,
     ):
