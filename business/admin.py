@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from pika.admin import TranslatedKeysMixin, translated_text
 
@@ -24,7 +25,7 @@ class BusinessPhotoInline(admin.TabularInline):
 
 
 @admin.register(Business)
-class BusinessAdmin(TranslatedKeysMixin, GISModelAdmin):
+class BusinessAdmin(TranslatedKeysMixin, SimpleHistoryAdmin, GISModelAdmin):
     translated_keys = ("business_name_key", "business_description_key")
     list_display = [
         "business_name_key",
@@ -50,7 +51,7 @@ class BusinessAdmin(TranslatedKeysMixin, GISModelAdmin):
 
 
 @admin.register(OpeningHours)
-class OpeningHoursAdmin(admin.ModelAdmin):
+class OpeningHoursAdmin(SimpleHistoryAdmin):
     list_display = ["business", "weekday", "opens_at", "closes_at"]
     list_filter = ["weekday"]
     list_select_related = ["business"]
@@ -61,7 +62,7 @@ class OpeningHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(admin.ModelAdmin):
+class StaffMembershipAdmin(SimpleHistoryAdmin):
     list_display = ["business", "user", "role", "created_at"]
     list_filter = ["role"]
     list_select_related = ["business", "user"]
@@ -72,7 +73,7 @@ class StaffMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(BusinessPhoto)
-class BusinessPhotoAdmin(admin.ModelAdmin):
+class BusinessPhotoAdmin(SimpleHistoryAdmin):
     list_display = ["business", "file", "sort_order"]
     list_select_related = ["business", "file"]
     search_fields = ["business__business_name_key"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from pika.admin import TranslatedKeysMixin, translated_text
 
@@ -6,7 +7,7 @@ from .models import Category, Offering
 
 
 @admin.register(Category)
-class CategoryAdmin(TranslatedKeysMixin, admin.ModelAdmin):
+class CategoryAdmin(TranslatedKeysMixin, SimpleHistoryAdmin):
     translated_keys = ("name_key",)
     list_display = ["slug", "name_key", translated_text("name_key"), "parent", "sort_order"]
     list_filter = ["is_active", "parent"]
@@ -17,7 +18,7 @@ class CategoryAdmin(TranslatedKeysMixin, admin.ModelAdmin):
 
 
 @admin.register(Offering)
-class OfferingAdmin(TranslatedKeysMixin, admin.ModelAdmin):
+class OfferingAdmin(TranslatedKeysMixin, SimpleHistoryAdmin):
     translated_keys = ("name_key",)
     list_display = ["name_key", translated_text("name_key"), "business", "category", "price"]
     list_filter = ["is_active", "category"]

@@ -1,10 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Language, Translation
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "native_name", "fallback", "is_default", "is_active"]
     list_select_related = ["fallback"]
     list_filter = ["is_default", "is_active"]
@@ -13,7 +14,7 @@ class LanguageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Translation)
-class TranslationAdmin(admin.ModelAdmin):
+class TranslationAdmin(SimpleHistoryAdmin):
     list_display = ["key", "language", "value", "domain", "verified", "updated_at"]
     list_filter = ["language", "domain", "verified"]
     list_select_related = ["language"]

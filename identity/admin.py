@@ -1,10 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ExternalIdentity, OneTimeToken, Session
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(SimpleHistoryAdmin):
     list_display = ["user", "created_at", "expires_at", "revoked_at", "last_used_at", "ip_address"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
@@ -16,7 +17,7 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(OneTimeToken)
-class OneTimeTokenAdmin(admin.ModelAdmin):
+class OneTimeTokenAdmin(SimpleHistoryAdmin):
     list_display = ["email", "purpose", "user", "created_at", "expires_at", "used_at"]
     list_filter = ["purpose", ("used_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
@@ -27,7 +28,7 @@ class OneTimeTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExternalIdentity)
-class ExternalIdentityAdmin(admin.ModelAdmin):
+class ExternalIdentityAdmin(SimpleHistoryAdmin):
     list_display = ["provider", "subject", "user", "email", "last_login_at"]
     list_filter = ["provider"]
     list_select_related = ["user"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from pika.admin import TranslatedKeysMixin, translated_text
 
@@ -17,7 +18,7 @@ class VoucherCodeInline(admin.TabularInline):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(TranslatedKeysMixin, admin.ModelAdmin):
+class VoucherAdmin(TranslatedKeysMixin, SimpleHistoryAdmin):
     translated_keys = ("title_key", "description_key", "terms_key")
     list_display = [
         "title_key",
@@ -50,7 +51,7 @@ class VoucherAdmin(TranslatedKeysMixin, admin.ModelAdmin):
 
 
 @admin.register(VoucherCode)
-class VoucherCodeAdmin(admin.ModelAdmin):
+class VoucherCodeAdmin(SimpleHistoryAdmin):
     list_display = ["code", "voucher", "is_single_use", "redemption_count", "created_at"]
     list_filter = ["is_single_use"]
     list_select_related = ["voucher"]
@@ -61,7 +62,7 @@ class VoucherCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(GISModelAdmin):
+class RedemptionAdmin(SimpleHistoryAdmin, GISModelAdmin):
     list_display = ["voucher", "user", "code", "status", "redeemed_at", "reversed_at"]
     list_filter = ["status"]
     list_select_related = ["voucher", "user", "code"]
@@ -73,7 +74,7 @@ class RedemptionAdmin(GISModelAdmin):
 
 
 @admin.register(SavedVoucher)
-class SavedVoucherAdmin(admin.ModelAdmin):
+class SavedVoucherAdmin(SimpleHistoryAdmin):
     list_display = ["voucher", "user", "status", "claimed_at", "payment"]
     list_filter = ["status"]
     list_select_related = ["voucher", "user", "payment"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Payment, Refund
 
@@ -11,7 +12,7 @@ class RefundInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(SimpleHistoryAdmin):
     list_display = [
         "id",
         "payer",
@@ -34,7 +35,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(SimpleHistoryAdmin):
     list_display = ["payment", "amount", "status", "reason", "created_at"]
     list_filter = ["status"]
     list_select_related = ["payment"]

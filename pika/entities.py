@@ -34,10 +34,14 @@ def _references(model) -> str:
 def entities_markdown() -> str:
     """Return the per-schema Markdown tables of every project model."""
     by_schema: dict[str, list] = {schema: [] for schema in SCHEMAS}
+    histories = 0
     for config in apps.get_app_configs():
         if getattr(config, "schema", None) is None:
             continue
         for model in config.get_models(include_auto_created=True):
+            if hasattr(model, "instance_type"):  # a simple-history model: one row for all
+                histories += 1
+                continue
             schema = table_schema(model._meta.db_table)
             by_schema.setdefault(schema, []).append(model)
     lines = []
@@ -53,6 +57,14 @@ def entities_markdown() -> str:
             lines.append(
                 f"| `{_plain_table(model._meta.db_table)}`{kind} | {label} | {summary} "
                 f"| {_references(model)} |"
+            )
+        if schema == "audit" and histories:
+            lines.append(
+                f"| `audit.<app>_<model>_history` | {histories} history models "
+                "(django-simple-history) | Every version of each audited row, with who changed "
+                "it (`history_user`) and when; secrets and generated columns left out. | "
+                "`history_user` → `users.users` (SET_NULL); the copied foreign keys carry no "
+                "constraint |"
             )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

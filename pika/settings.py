@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "simple_history",
     "pika",
     *DOMAIN_APPS,
 ]
@@ -124,7 +125,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
+# History rows get ids from Python, so that appending needs no RETURNING (and no SELECT).
+SIMPLE_HISTORY_HISTORY_ID_USE_UUID = True
 
 ROOT_URLCONF = "pika.urls"
 ADMIN_URL_PREFIX = "/admin/"

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from pika.admin import ReadOnlyAdmin
 
@@ -6,14 +7,14 @@ from .models import ApiKey, Permission, Role, RoleAssignment, SecurityEvent
 
 
 @admin.register(Permission)
-class PermissionAdmin(admin.ModelAdmin):
+class PermissionAdmin(SimpleHistoryAdmin):
     list_display = ["codename", "description"]
     search_fields = ["codename", "description"]
     readonly_fields = ["id", "created_at", "updated_at"]
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(SimpleHistoryAdmin):
     list_display = ["name", "description"]
     search_fields = ["name"]
     filter_horizontal = ["permissions"]
@@ -21,7 +22,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(SimpleHistoryAdmin):
     list_display = ["user", "role", "granted_by", "created_at", "expires_at"]
     list_filter = ["role"]
     list_select_related = ["user", "role", "granted_by"]
@@ -32,7 +33,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "prefix", "owner", "scopes", "expires_at", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["owner"]

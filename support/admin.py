@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Ticket, TicketAttachment, TicketMessage
 
@@ -11,7 +12,7 @@ class TicketMessageInline(admin.StackedInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(SimpleHistoryAdmin):
     list_display = ["subject", "requester", "status", "priority", "assignee", "created_at"]
     list_filter = ["status", "priority"]
     list_select_related = ["requester", "assignee"]
@@ -30,7 +31,7 @@ class TicketAttachmentInline(admin.TabularInline):
 
 
 @admin.register(TicketMessage)
-class TicketMessageAdmin(admin.ModelAdmin):
+class TicketMessageAdmin(SimpleHistoryAdmin):
     list_display = ["ticket", "author", "is_internal", "created_at"]
     list_filter = ["is_internal"]
     list_select_related = ["ticket", "author"]
@@ -42,7 +43,7 @@ class TicketMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(TicketAttachment)
-class TicketAttachmentAdmin(admin.ModelAdmin):
+class TicketAttachmentAdmin(SimpleHistoryAdmin):
     list_display = ["message", "file", "created_at"]
     list_select_related = ["message", "file"]
     raw_id_fields = ["message", "file"]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.gis.admin import GISModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Address, User, UserPreferences, UserProfile
 
@@ -34,7 +35,7 @@ class UserPreferencesInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     inlines = [UserProfileInline, UserPreferencesInline]
@@ -66,7 +67,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(admin.ModelAdmin):
+class UserProfileAdmin(SimpleHistoryAdmin):
     list_display = ["user", "display_name", "preferred_language", "updated_at"]
     list_select_related = ["user"]
     search_fields = ["user__email", "display_name"]
@@ -77,7 +78,7 @@ class UserProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(UserPreferences)
-class UserPreferencesAdmin(admin.ModelAdmin):
+class UserPreferencesAdmin(SimpleHistoryAdmin):
     list_display = ["user", "theme", "language", "notifications_enabled"]
     list_filter = ["theme", "language", "notifications_enabled"]
     list_select_related = ["user"]
@@ -88,7 +89,7 @@ class UserPreferencesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(GISModelAdmin):
+class AddressAdmin(SimpleHistoryAdmin, GISModelAdmin):
     list_display = ["user", "label", "line1", "city", "country_code", "is_default"]
     list_filter = ["country_code", "is_default"]
     list_select_related = ["user"]

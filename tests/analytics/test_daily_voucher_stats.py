@@ -60,5 +60,6 @@ def test_view_migration_is_reversible():
     call_command("migrate", "analytics", "0001", verbosity=0)
     assert not table_exists(view)
     assert table_exists(Event._meta.db_table)
-    call_command("migrate", "analytics", verbosity=0)
+    # Back to the full state: going below 0002 also unapplied what depends on it.
+    call_command("migrate", verbosity=0)
     assert table_exists(view)

@@ -34,6 +34,11 @@ def test_changelist_and_change_page_answer(superuser_client, model):
         reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
     )
     assert change.status_code == 200
+    if hasattr(model, "history"):
+        history = superuser_client.get(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+        )
+        assert history.status_code == 200
 
 
 @pytest.mark.django_db
@@ -42,3 +47,26 @@ def test_search_on_every_changelist_answers(superuser_client):
         opts = model._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         assert superuser_client.get(url, {"q": "a"}).status_code == 200, opts.label
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_who_changed_an_object(superuser_client):
+    from i18n.models import Language
+
+    language = Language.objects.get(code="fr")
+    url = reverse("admin:i18n_language_change", args=[language.pk])
+    response = superuser_client.post(
+        url,
+        {
+            "code": "fr",
+            "name": "French (edited)",
+            "native_name": language.native_name,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    latest = language.history.latest()
+    assert latest.name == "French (edited)"
+    assert latest.history_user.email == "root@pika.example"
+    page = superuser_client.get(reverse("admin:i18n_language_history", args=[language.pk]))
+    assert b"root@pika.example" in page.content
