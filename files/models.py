@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pika.db.encryption import EncryptedTextField
 from pika.db.tables import schema_table
 from pika.models import PikaModel
 
@@ -38,6 +39,8 @@ class File(PikaModel):
         default=FileVisibility.PRIVATE,
         db_default=FileVisibility.PRIVATE,
     )
+    # Metadata the owner marked private (camera, place, notes): encrypted at rest.
+    private_metadata = EncryptedTextField(help_text="Encrypted at rest (pgcrypto).")
 
     class Meta:
         db_table = schema_table("files", "files")

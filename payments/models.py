@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from pika.db.encryption import EncryptedTextField, LookupHashField
 from pika.db.tables import schema_table
 from pika.models import PikaModel
 
@@ -50,6 +51,9 @@ class Payment(PikaModel):
     provider_reference = models.CharField(max_length=255, unique=True, null=True, blank=True)
     idempotency_key = models.CharField(max_length=255, unique=True)
     description = models.CharField(max_length=255, blank=True, db_default="")
+    # The payer's account at the provider (IBAN, card fingerprint): encrypted at rest.
+    account_reference = EncryptedTextField()
+    account_reference_lookup = LookupHashField(source="account_reference", db_index=True)
     refunded_amount = models.DecimalField(
         max_digits=12, decimal_places=2, default=0, db_default=0, editable=False
     )

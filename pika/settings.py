@@ -37,6 +37,11 @@ MIGRATION_LOCK_TIMEOUT = env.int("MIGRATION_LOCK_TIMEOUT", default=10000)  # ms
 STATEMENT_TIMEOUT = env.int("STATEMENT_TIMEOUT", default=30000)  # ms
 IDLE_TIMEOUT = env.int("IDLE_TIMEOUT", default=10000)  # ms
 
+# pgcrypto keys (pika/db/encryption.py). The defaults serve the local cluster only: set both
+# everywhere else, and keep them out of the database's reach (see "Rotating the keys").
+ENCRYPTION_KEY = env.str("PIKA_ENCRYPTION_KEY", default="pika-development-encryption-key")
+LOOKUP_HASH_KEY = env.str("PIKA_LOOKUP_HASH_KEY", default="pika-development-lookup-hash-key")
+
 # Set by manage.py to the running command; empty in the web server and the tests.
 DATABASE_ACTOR = env.str("PIKA_DB_ACTOR", default="")
 

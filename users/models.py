@@ -11,6 +11,7 @@ from django.contrib.gis.db import models as gis_models
 from django.db import models
 from django.db.models.functions import Lower
 
+from pika.db.encryption import EncryptedTextField, LookupHashField
 from pika.db.tables import schema_table
 from pika.models import PikaModel
 from users.hashers import PasswordHashField
@@ -144,7 +145,9 @@ class UserProfile(PikaModel):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     display_name = models.CharField(max_length=150, blank=True, db_default="")
-    phone_number = models.CharField(max_length=32, blank=True, db_default="")
+    # Personal data: encrypted at rest; found by value through phone_number_lookup.
+    phone_number = EncryptedTextField()
+    phone_number_lookup = LookupHashField(source="phone_number", db_index=True)
     date_of_birth = models.DateField(null=True, blank=True)
     bio = models.TextField(blank=True, db_default="")
     preferred_language = models.CharField(

@@ -21,7 +21,7 @@ AUDITED = {
     '"business"."staff_memberships"': [],
     '"catalog"."categories"': [],
     '"catalog"."offerings"': [],
-    '"files"."files"': [],
+    '"files"."files"': ["private_metadata"],
     '"i18n"."languages"': [],
     '"i18n"."translations"': [],
     '"identity"."external_identities"': [],
@@ -31,7 +31,7 @@ AUDITED = {
     '"marketplace"."saved_vouchers"': [],
     '"marketplace"."voucher_codes"': [],
     '"marketplace"."vouchers"': [],
-    '"payments"."payments"': [],
+    '"payments"."payments"': ["account_reference", "account_reference_lookup"],
     '"payments"."refunds"': [],
     '"security"."api_keys"': ["key_hash"],
     '"security"."permissions"': [],
@@ -42,7 +42,7 @@ AUDITED = {
     '"support"."tickets"': [],
     '"users"."addresses"': [],
     '"users"."user_preferences"': [],
-    '"users"."user_profiles"': [],
+    '"users"."user_profiles"': ["phone_number", "phone_number_lookup"],
     '"users"."users"': ["password_hash"],
 }
 

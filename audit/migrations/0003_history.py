@@ -729,7 +729,6 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(blank=True, editable=False)),
                 ('updated_at', models.DateTimeField(blank=True, editable=False)),
                 ('display_name', models.CharField(blank=True, max_length=150)),
-                ('phone_number', models.CharField(blank=True, max_length=32)),
                 ('date_of_birth', models.DateField(blank=True, null=True)),
                 ('bio', models.TextField(blank=True)),
                 ('preferred_language', models.CharField(blank=True, help_text='An i18n language code.', max_length=10)),

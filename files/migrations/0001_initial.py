@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.db.models.functions.datetime
+import pika.db.encryption
 import pika.db.functions
 from django.conf import settings
 from django.db import migrations, models
@@ -29,6 +30,7 @@ class Migration(migrations.Migration):
                 ('size_bytes', models.BigIntegerField()),
                 ('checksum_sha256', models.CharField(help_text='Lower-case hex SHA-256.', max_length=64)),
                 ('visibility', models.CharField(choices=[('public', 'Public'), ('private', 'Private')], db_default='private', default='private', max_length=10)),
+                ('private_metadata', pika.db.encryption.EncryptedTextField(blank=True, help_text='Encrypted at rest (pgcrypto).', null=True)),
                 ('owner', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='files', to=settings.AUTH_USER_MODEL)),
             ],
             options={

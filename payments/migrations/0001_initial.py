@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.db.models.functions.datetime
+import pika.db.encryption
 import pika.db.functions
 from django.conf import settings
 from django.db import migrations, models
@@ -30,6 +31,8 @@ class Migration(migrations.Migration):
                 ('provider_reference', models.CharField(blank=True, max_length=255, null=True, unique=True)),
                 ('idempotency_key', models.CharField(max_length=255, unique=True)),
                 ('description', models.CharField(blank=True, db_default='', max_length=255)),
+                ('account_reference', pika.db.encryption.EncryptedTextField(blank=True, null=True)),
+                ('account_reference_lookup', pika.db.encryption.LookupHashField(blank=True, db_index=True, editable=False, max_length=64, null=True, source='account_reference')),
                 ('refunded_amount', models.DecimalField(db_default=0, decimal_places=2, default=0, editable=False, max_digits=12)),
                 ('payer', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to=settings.AUTH_USER_MODEL)),
             ],

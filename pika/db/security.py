@@ -47,6 +47,9 @@ POLICY_NAMES = {
 # Columns whose values never reach the audit log: the log shows that they changed, not how.
 REDACTED_COLUMNS = {
     '"users"."users"': ["password_hash"],
+    '"users"."user_profiles"': ["phone_number", "phone_number_lookup"],
+    '"payments"."payments"': ["account_reference", "account_reference_lookup"],
+    '"files"."files"': ["private_metadata"],
     '"identity"."sessions"': ["refresh_token_hash"],
     '"identity"."one_time_tokens"': ["token_hash"],
     '"security"."api_keys"': ["key_hash"],

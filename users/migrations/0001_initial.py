@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import django.db.models.functions.datetime
 import django.db.models.functions.text
+import pika.db.encryption
 import pika.db.functions
 import users.models
 from django.conf import settings
@@ -53,7 +54,8 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, db_default=django.db.models.functions.datetime.Now())),
                 ('updated_at', models.DateTimeField(auto_now=True, db_default=django.db.models.functions.datetime.Now())),
                 ('display_name', models.CharField(blank=True, db_default='', max_length=150)),
-                ('phone_number', models.CharField(blank=True, db_default='', max_length=32)),
+                ('phone_number', pika.db.encryption.EncryptedTextField(blank=True, null=True)),
+                ('phone_number_lookup', pika.db.encryption.LookupHashField(blank=True, db_index=True, editable=False, max_length=64, null=True, source='phone_number')),
                 ('date_of_birth', models.DateField(blank=True, null=True)),
                 ('bio', models.TextField(blank=True, db_default='')),
                 ('preferred_language', models.CharField(blank=True, db_default='', help_text='An i18n language code.', max_length=10)),
