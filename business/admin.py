@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.contrib.gis.admin import GISModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from pika.admin import TranslatedKeysMixin, translated_text
+from pika.admin import MapAdmin, TranslatedKeysMixin, translated_text
 
 from .models import Business, BusinessPhoto, OpeningHours, StaffMembership
 
@@ -25,7 +24,7 @@ class BusinessPhotoInline(admin.TabularInline):
 
 
 @admin.register(Business)
-class BusinessAdmin(TranslatedKeysMixin, SimpleHistoryAdmin, GISModelAdmin):
+class BusinessAdmin(TranslatedKeysMixin, SimpleHistoryAdmin, MapAdmin):
     translated_keys = ("business_name_key", "business_description_key")
     list_display = [
         "business_name_key",

@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.contrib.gis.admin import GISModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from pika.admin import TranslatedKeysMixin, translated_text
+from pika.admin import MapAdmin, TranslatedKeysMixin, translated_text
 
 from .models import Redemption, SavedVoucher, Voucher, VoucherCode
 
@@ -62,7 +61,7 @@ class VoucherCodeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(SimpleHistoryAdmin, GISModelAdmin):
+class RedemptionAdmin(SimpleHistoryAdmin, MapAdmin):
     list_display = ["voucher", "user", "code", "status", "redeemed_at", "reversed_at"]
     list_filter = ["status"]
     list_select_related = ["voucher", "user", "code"]

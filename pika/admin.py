@@ -1,6 +1,10 @@
 """Admin helpers shared by every schema's data explorer."""
 
+import json
+
 from django.contrib import admin
+from django.contrib.gis.admin import GISModelAdmin
+from django.contrib.gis.forms import OSMWidget
 
 from i18n.selectors import default_language_text
 
@@ -44,3 +48,37 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RestrictedMapWidget(OSMWidget):
+    """The admin map widget, refusing GeoJSON that names a coordinate reference system.
+
+    GDAL before 3.9 (Debian 12 ships 3.6) cannot stop a spatial reference string from
+    reading files or the network, and GeoJSON's ``crs`` member is such a string. Pika's
+    geometries are WGS 84 (SRID 4326) only, so input naming any CRS is refused before GDAL
+    sees it; WKT and EWKT (an integer SRID) are parsed by GEOS alone.
+    """
+
+    def deserialize(self, value):
+        if isinstance(value, str) and value.lstrip().startswith("{"):
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                return None
+            if _names_a_crs(parsed):
+                return None
+        return super().deserialize(value)
+
+
+def _names_a_crs(node) -> bool:
+    if isinstance(node, dict):
+        return "crs" in node or any(_names_a_crs(value) for value in node.values())
+    if isinstance(node, list):
+        return any(_names_a_crs(value) for value in node)
+    return False
+
+
+class MapAdmin(GISModelAdmin):
+    """GeoDjango's admin with the restricted map widget (see `RestrictedMapWidget`)."""
+
+    gis_widget = RestrictedMapWidget

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.contrib.gis.admin import GISModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from pika.admin import MapAdmin
 
 from .models import Address, User, UserPreferences, UserProfile
 
@@ -89,7 +90,7 @@ class UserPreferencesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(SimpleHistoryAdmin, GISModelAdmin):
+class AddressAdmin(SimpleHistoryAdmin, MapAdmin):
     list_display = ["user", "label", "line1", "city", "country_code", "is_default"]
     list_filter = ["country_code", "is_default"]
     list_select_related = ["user"]
