@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 
+from pika.db.tables import DOMAIN_SCHEMAS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -91,20 +93,8 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications ---------------------------------------------------------------------------
-DOMAIN_APPS = [
-    "users",
-    "identity",
-    "audit",
-    "support",
-    "payments",
-    "files",
-    "i18n",
-    "catalog",
-    "marketplace",
-    "business",
-    "analytics",
-    "security",
-]
+# One Django app per PostgreSQL schema, named as the schema.
+DOMAIN_APPS = list(DOMAIN_SCHEMAS)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -14,8 +14,9 @@ import hashlib
 import hmac
 import re
 
+from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 
 KEY_SETTING = "pika.encryption_key"
 KEY_SQL = f"current_setting('{KEY_SETTING}')"
@@ -104,8 +105,6 @@ class LookupHashField(models.CharField):
 
 def encrypted_fields() -> list[tuple[type[models.Model], models.Field]]:
     """Every (model, field) of the project that is encrypted or keeps a lookup hash."""
-    from django.apps import apps
-
     return [
         (model, field)
         for config in apps.get_app_configs()
@@ -123,8 +122,6 @@ def encryption_keys_rotate(*, old_key: str, progress=None, batch_size: int = 100
 
     Runs in one transaction: a wrong old key fails the first column and changes nothing.
     """
-    from django.db import connection, transaction
-
     changed = 0
     with transaction.atomic():
         # This session may predate the new key (a pooled connection): read with the new one.

@@ -133,3 +133,14 @@ def test_the_application_role_cannot_read_what_the_log_says():
         acting_as(role=APPLICATION_ROLE),
     ):
         list(AuditLog.objects.values_list("changes", flat=True))
+
+
+def test_history_is_written_by_the_application_role_without_reading_it_back():
+    user = UserFactory(first_name="Before")
+    with acting_as(user_id=user.pk, role=APPLICATION_ROLE):
+        user.first_name = "After"
+        user.save()
+        with pytest.raises(ProgrammingError, match="permission denied"), transaction.atomic():
+            list(User.history.all())
+    assert User.history.filter(id=user.pk).latest().first_name == "After"
+    assert not hasattr(User.history.model, "password")
