@@ -139,3 +139,13 @@ def test_moving_a_table_to_another_schema_and_name(probe_model):
     with connection.schema_editor() as editor:
         editor.alter_db_table(probe_model, target, TABLE)
     assert table_exists(TABLE)
+
+
+def test_no_pattern_ops_twins_are_created_beside_unique_varchars():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%%\\_like'"
+            " AND schemaname = ANY(%s)",
+            [["public", "users", "identity", "payments", "marketplace", "security"]],
+        )
+        assert cursor.fetchone()[0] == 0

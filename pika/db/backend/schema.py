@@ -48,6 +48,16 @@ class DatabaseSchemaEditor(PostGISSchemaEditor):
                         [self._previous_lock_timeout],
                     )
 
+    def _create_like_index_sql(self, model, field):
+        """No ``varchar_pattern_ops`` twin beside every unique or indexed varchar.
+
+        Django adds one for LIKE 'prefix%' searches; Pika's unique varchars are keys,
+        hashes, codes and slugs that are matched whole, so each twin would only double the
+        write cost. Where a prefix search is needed, declare it:
+        ``Index(fields=[...], opclasses=["varchar_pattern_ops"], name=...)``.
+        """
+        return None
+
     def _index_in_table_schema(self, model, name: str) -> str:
         """Qualify an index or constraint name with the schema of the model's table."""
         schema, _ = split_identifier(model._meta.db_table)
