@@ -33,6 +33,7 @@ class Event(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # indexed by name in Meta.indexes
     )
     voucher = models.ForeignKey(
         "marketplace.Voucher",
@@ -55,6 +56,7 @@ class Event(models.Model):
             models.Index(fields=["business", "occurred_at"], name="events_business_time_idx"),
             # Rows arrive in time order, so a BRIN index serves time ranges at a tiny size.
             BrinIndex(fields=["occurred_at"], name="events_occurred_at_brin"),
+            models.Index(fields=["user"], name="events_user_idx"),
         ]
         constraints = [
             models.CheckConstraint(

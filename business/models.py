@@ -54,7 +54,12 @@ class Business(PikaModel):
     )
     is_active = models.BooleanField(default=True, db_default=True)
     logo = models.ForeignKey(
-        "files.File", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "files.File",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # indexed by name in Meta.indexes
     )
     verification_status = models.CharField(
         max_length=20,
@@ -69,6 +74,7 @@ class Business(PikaModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # indexed by name in Meta.indexes
     )
 
     class Meta:
@@ -85,6 +91,8 @@ class Business(PikaModel):
                 condition=Q(verification_status=VerificationStatus.PENDING),
                 name="businesses_pending_review_idx",
             ),
+            models.Index(fields=["logo"], name="businesses_logo_idx"),
+            models.Index(fields=["verified_by"], name="businesses_verified_by_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -155,7 +163,10 @@ class StaffMembership(PikaModel):
         db_index=False,  # (business, user) is unique and leads with business
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_memberships",
+        db_index=False,  # indexed by name in Meta.indexes
     )
     role = models.CharField(
         max_length=20, choices=StaffRole, default=StaffRole.STAFF, db_default=StaffRole.STAFF
@@ -163,6 +174,9 @@ class StaffMembership(PikaModel):
 
     class Meta:
         db_table = schema_table("business", "staff_memberships")
+        indexes = [
+            models.Index(fields=["user"], name="staff_memberships_user_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["business", "user"], name="staff_memberships_uniq"),
             models.CheckConstraint(
@@ -183,12 +197,17 @@ class BusinessPhoto(PikaModel):
         related_name="photos",
         db_index=False,  # (business, file) is unique and leads with business
     )
-    file = models.ForeignKey("files.File", on_delete=models.PROTECT, related_name="+")
+    file = models.ForeignKey(
+        "files.File", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     caption_key = models.CharField(max_length=255, null=True, blank=True)
     sort_order = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         db_table = schema_table("business", "photos")
+        indexes = [
+            models.Index(fields=["file"], name="photos_file_idx"),
+        ]
         ordering = ["business", "sort_order"]
         constraints = [
             models.UniqueConstraint(fields=["business", "file"], name="photos_business_file_uniq"),

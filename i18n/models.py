@@ -23,10 +23,14 @@ class Language(PikaModel):
         related_name="+",
         help_text="Where a missing translation is looked up next (es-MX → es); "
         "the default language ends every chain.",
+        db_index=False,  # indexed by name in Meta.indexes
     )
 
     class Meta:
         db_table = schema_table("i18n", "languages")
+        indexes = [
+            models.Index(fields=["fallback"], name="languages_fallback_idx"),
+        ]
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(

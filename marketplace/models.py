@@ -133,13 +133,18 @@ class VoucherCode(PikaModel):
     service changes it; a single-use code can never count more than one.
     """
 
-    voucher = models.ForeignKey(Voucher, on_delete=models.CASCADE, related_name="codes")
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.CASCADE, related_name="codes", db_index=False
+    )
     code = models.CharField(max_length=32, unique=True)
     is_single_use = models.BooleanField(default=False, db_default=False)
     redemption_count = models.IntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         db_table = schema_table("marketplace", "voucher_codes")
+        indexes = [
+            models.Index(fields=["voucher"], name="voucher_codes_voucher_idx"),
+        ]
         ordering = ["voucher", "code"]
         constraints = [
             models.CheckConstraint(
@@ -184,6 +189,7 @@ class Redemption(PikaModel):
         null=True,
         blank=True,
         related_name="redemptions",
+        db_index=False,  # indexed by name in Meta.indexes
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -211,6 +217,7 @@ class Redemption(PikaModel):
             models.Index(fields=["voucher", "user"], name="redemptions_voucher_user_idx"),
             models.Index(fields=["user", "redeemed_at"], name="redemptions_user_time_idx"),
             GistIndex(fields=["location"], name="redemptions_location_gist"),
+            models.Index(fields=["code"], name="redemptions_code_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -245,7 +252,9 @@ class SavedVoucher(PikaModel):
         related_name="saved_vouchers",
         db_index=False,  # (user, voucher) is unique and leads with user
     )
-    voucher = models.ForeignKey(Voucher, on_delete=models.CASCADE, related_name="saved_by")
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.CASCADE, related_name="saved_by", db_index=False
+    )
     status = models.CharField(
         max_length=20,
         choices=SavedVoucherStatus,
@@ -259,10 +268,15 @@ class SavedVoucher(PikaModel):
         null=True,
         blank=True,
         related_name="claims",
+        db_index=False,  # indexed by name in Meta.indexes
     )
 
     class Meta:
         db_table = schema_table("marketplace", "saved_vouchers")
+        indexes = [
+            models.Index(fields=["payment"], name="saved_vouchers_payment_idx"),
+            models.Index(fields=["voucher"], name="saved_vouchers_voucher_idx"),
+        ]
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["user", "voucher"], name="saved_vouchers_uniq"),

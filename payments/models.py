@@ -53,7 +53,7 @@ class Payment(PikaModel):
     description = models.CharField(max_length=255, blank=True, db_default="")
     # The payer's account at the provider (IBAN, card fingerprint): encrypted at rest.
     account_reference = EncryptedTextField()
-    account_reference_lookup = LookupHashField(source="account_reference", db_index=True)
+    account_reference_lookup = LookupHashField(source="account_reference", db_index=False)
     refunded_amount = models.DecimalField(
         max_digits=12, decimal_places=2, default=0, db_default=0, editable=False
     )
@@ -64,6 +64,7 @@ class Payment(PikaModel):
         indexes = [
             models.Index(fields=["payer", "created_at"], name="payments_payer_idx"),
             models.Index(fields=["status", "created_at"], name="payments_status_idx"),
+            models.Index(fields=["account_reference_lookup"], name="payments_account_lookup_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payments_amount_positive"),
@@ -99,7 +100,9 @@ class Refund(PikaModel):
     """Money given back on a payment, in the payment's currency. A payment with refunds
     cannot be deleted (``PROTECT``)."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="refunds", db_index=False
+    )
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     status = models.CharField(
         max_length=20,
@@ -113,6 +116,9 @@ class Refund(PikaModel):
 
     class Meta:
         db_table = schema_table("payments", "refunds")
+        indexes = [
+            models.Index(fields=["payment"], name="refunds_payment_idx"),
+        ]
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="refunds_amount_positive"),

@@ -64,18 +64,25 @@ class RoleAssignment(PikaModel):
         related_name="role_assignments",
         db_index=False,  # (user, role) is unique and leads with user
     )
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="assignments")
+    role = models.ForeignKey(
+        Role, on_delete=models.PROTECT, related_name="assignments", db_index=False
+    )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # indexed by name in Meta.indexes
     )
     expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = schema_table("security", "role_assignments")
+        indexes = [
+            models.Index(fields=["granted_by"], name="role_assign_granted_by_idx"),
+            models.Index(fields=["role"], name="role_assignments_role_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["user", "role"], name="role_assignments_uniq"),
         ]
@@ -88,7 +95,10 @@ class ApiKey(PikaModel):
     """A key for machine access. Only its prefix (shown to humans) and its hash are stored."""
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+        db_index=False,  # indexed by name in Meta.indexes
     )
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=12, unique=True, help_text="Shown to identify the key.")
@@ -100,6 +110,9 @@ class ApiKey(PikaModel):
 
     class Meta:
         db_table = schema_table("security", "api_keys")
+        indexes = [
+            models.Index(fields=["owner"], name="api_keys_owner_idx"),
+        ]
         verbose_name = "API key"
         ordering = ["-created_at"]
         constraints = [
@@ -155,6 +168,7 @@ class SecurityEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # indexed by name in Meta.indexes
     )
     session = models.ForeignKey(
         "identity.Session",
@@ -162,6 +176,7 @@ class SecurityEvent(models.Model):
         null=True,
         blank=True,
         related_name="security_events",
+        db_index=False,  # indexed by name in Meta.indexes
     )
     email = models.EmailField(blank=True, db_default="")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -175,6 +190,8 @@ class SecurityEvent(models.Model):
             models.Index(fields=["kind", "occurred_at"], name="security_events_kind_idx"),
             models.Index(fields=["user", "occurred_at"], name="security_events_user_idx"),
             models.Index(fields=["ip_address", "occurred_at"], name="security_events_ip_idx"),
+            models.Index(fields=["api_key"], name="security_events_api_key_idx"),
+            models.Index(fields=["session"], name="security_events_session_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -47,6 +47,7 @@ class Ticket(PikaModel):
         blank=True,
         related_name="tickets",
         help_text="The business the ticket is about, if any.",
+        db_index=False,  # indexed by name in Meta.indexes
     )
     subject = models.CharField(max_length=200)
     status = models.CharField(
@@ -75,6 +76,7 @@ class Ticket(PikaModel):
                 condition=Q(status__in=[TicketStatus.OPEN, TicketStatus.PENDING]),
                 name="tickets_open_queue_idx",
             ),
+            models.Index(fields=["business"], name="tickets_business_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -103,7 +105,10 @@ class TicketMessage(PikaModel):
         db_index=False,  # (ticket, created_at) leads with ticket
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ticket_messages"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="ticket_messages",
+        db_index=False,  # indexed by name in Meta.indexes
     )
     body = models.TextField()
     is_internal = models.BooleanField(default=False, db_default=False)
@@ -113,6 +118,7 @@ class TicketMessage(PikaModel):
         ordering = ["ticket", "created_at"]
         indexes = [
             models.Index(fields=["ticket", "created_at"], name="ticket_messages_ticket_idx"),
+            models.Index(fields=["author"], name="ticket_messages_author_idx"),
         ]
 
     def __str__(self):
@@ -128,10 +134,15 @@ class TicketAttachment(PikaModel):
         related_name="attachments",
         db_index=False,  # (message, file) is unique and leads with message
     )
-    file = models.ForeignKey("files.File", on_delete=models.PROTECT, related_name="+")
+    file = models.ForeignKey(
+        "files.File", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     class Meta:
         db_table = schema_table("support", "ticket_attachments")
+        indexes = [
+            models.Index(fields=["file"], name="ticket_attachments_file_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["message", "file"], name="ticket_attachments_uniq"),
         ]

@@ -147,7 +147,7 @@ class UserProfile(PikaModel):
     display_name = models.CharField(max_length=150, blank=True, db_default="")
     # Personal data: encrypted at rest; found by value through phone_number_lookup.
     phone_number = EncryptedTextField()
-    phone_number_lookup = LookupHashField(source="phone_number", db_index=True)
+    phone_number_lookup = LookupHashField(source="phone_number", db_index=False)
     date_of_birth = models.DateField(null=True, blank=True)
     bio = models.TextField(blank=True, db_default="")
     preferred_language = models.CharField(
@@ -160,10 +160,15 @@ class UserProfile(PikaModel):
         blank=True,
         related_name="+",
         help_text="Deleting the file clears the avatar.",
+        db_index=False,  # indexed by name in Meta.indexes
     )
 
     class Meta:
         db_table = schema_table("users", "user_profiles")
+        indexes = [
+            models.Index(fields=["avatar"], name="user_profiles_avatar_idx"),
+            models.Index(fields=["phone_number_lookup"], name="user_profiles_phone_lookup_idx"),
+        ]
 
     def __str__(self):
         return f"Profile of {self.user}"

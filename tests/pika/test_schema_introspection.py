@@ -149,3 +149,23 @@ def test_no_pattern_ops_twins_are_created_beside_unique_varchars():
             [["public", "users", "identity", "payments", "marketplace", "security"]],
         )
         assert cursor.fetchone()[0] == 0
+
+
+def test_every_index_of_a_project_table_has_a_chosen_name():
+    from django.apps import apps
+
+    tables = [
+        model._meta.db_table.replace('"', "")
+        for config in apps.get_app_configs()
+        if getattr(config, "schema", None)
+        for model in config.get_models()  # not the auto-created many-to-many tables
+        if model._meta.managed and not hasattr(model, "instance_type")
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT schemaname || '.' || tablename, indexname FROM pg_indexes"
+            " WHERE schemaname || '.' || tablename = ANY(%s)"
+            " AND indexname ~ '_[0-9a-f]{8}(_like|_uniq)?$'",
+            [tables],
+        )
+        assert cursor.fetchall() == []
