@@ -12,8 +12,6 @@ from django.db import connection, transaction
 
 from pika.db.security import APPLICATION_ROLE, STAFF_ROLE
 
-SETTINGS = ("app.user_id", "app.ip_address", "app.user_agent")
-
 
 def db_identity_set(
     *, user_id: uuid.UUID | str | None = None, ip_address: str | None = None, user_agent=None
@@ -61,12 +59,10 @@ def acting_as(*, user_id=None, ip_address=None, user_agent=None, role: str | Non
             yield
         finally:
             if connection.is_usable() and not connection.needs_rollback:
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT set_config('app.user_id', %s, true),"
-                        " set_config('app.ip_address', %s, true),"
-                        " set_config('app.user_agent', %s, true)",
-                        [value or "" for value in previous[:3]],
-                    )
-                    if role:
-                        cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(previous[3])}")
+                previous_user, previous_ip, previous_agent, previous_role = previous
+                db_identity_set(
+                    user_id=previous_user, ip_address=previous_ip, user_agent=previous_agent
+                )
+                if role:
+                    with connection.cursor() as cursor:
+                        cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(previous_role)}")
