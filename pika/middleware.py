@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.db import transaction
 
-from pika.db.context import acting_as, db_identity_set, db_role_set
-from pika.db.security import APPLICATION_ROLE, STAFF_ROLE
+from pika.db.context import acting_as, db_identity_set
+from pika.db.security import APPLICATION_ROLE
 
 
 def _client_ip(request) -> str | None:
@@ -18,27 +19,46 @@ class DatabaseContextMiddleware:
     """Wrap the request in a transaction as ``application_role`` with its user's identity.
 
     Place it before SessionMiddleware: sessions, authentication, views and the session save
-    then all run inside the transaction, under row level security. The user id comes from
-    the session before Django loads the user, so that the user's own row is visible. Staff
-    on the admin site switch to ``pika_staff``, the explicit bypass role.
+    then all run inside the transaction, under row level security. The database sees a user
+    only once Django has verified them: the session's user is vouched for just long enough
+    for Django to load that user's row and check the session hash and ``is_active``, and the
+    identity is then set to the verified user or to nobody. Staff are no exception: their
+    wider access comes from policies that follow their Django permissions.
+
+    A response with status 400 or more rolls the transaction back, so a view that wrote and
+    then failed leaves nothing behind; a streamed body runs in a transaction of its own with
+    the same identity.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        identity = {
+        request.db_identity = {
             "ip_address": _client_ip(request),
             "user_agent": request.META.get("HTTP_USER_AGENT"),
         }
-        request.db_identity = identity
-        with acting_as(role=APPLICATION_ROLE, **identity):
-            return self.get_response(request)
+        with acting_as(role=APPLICATION_ROLE, **request.db_identity):
+            response = self.get_response(request)
+            if response.status_code >= 400:
+                transaction.set_rollback(True)
+            if response.streaming and not getattr(response, "is_async", False):
+                response.streaming_content = self._streamed(request, response.streaming_content)
+            return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        """Set the session's user; staff on the admin site run as the bypass role."""
-        user_id = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-        db_identity_set(user_id=user_id, **request.db_identity)
-        if request.path.startswith(settings.ADMIN_URL_PREFIX) and request.user.is_staff:
-            db_role_set(STAFF_ROLE)
+        """Vouch for the session's user once Django has verified them, else for nobody."""
+        session_user = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        if session_user is None or not hasattr(request, "user"):
+            return None
+        db_identity_set(user_id=session_user, **request.db_identity)
+        user = request.user  # loads the user, checks the session hash and is_active
+        db_identity_set(user_id=user.pk if user.is_authenticated else None, **request.db_identity)
         return None
+
+    @staticmethod
+    def _streamed(request, content):
+        user = getattr(request, "user", None)
+        user_id = user.pk if user is not None and user.is_authenticated else None
+        with acting_as(role=APPLICATION_ROLE, user_id=user_id, **request.db_identity):
+            yield from content

@@ -43,6 +43,9 @@ IDLE_TIMEOUT = env.int("IDLE_TIMEOUT", default=10000)  # ms
 # everywhere else, and keep them out of the database's reach (see "Rotating the keys").
 ENCRYPTION_KEY = env.str("PIKA_ENCRYPTION_KEY", default="pika-development-encryption-key")
 LOOKUP_HASH_KEY = env.str("PIKA_LOOKUP_HASH_KEY", default="pika-development-lookup-hash-key")
+# Signs the identity each request acts as (pika/db/identity.py); `migrate` gives it to the
+# database. Set it everywhere but the local cluster; the runtime roles can never read it.
+IDENTITY_KEY = env.str("PIKA_IDENTITY_KEY", default="pika-development-identity-key")
 
 # Set by manage.py to the running command; empty in the web server and the tests.
 DATABASE_ACTOR = env.str("PIKA_DB_ACTOR", default="")

@@ -5,16 +5,18 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 
 from pika.db.context import db_identity_set
+from pika.db.identity import vouch
 
 
 class EmailBackend(ModelBackend):
     """Django's model backend, finding the user by email before anyone is logged in.
 
-    In a request, the application role sees no user row until app.user_id names one. The
-    SECURITY DEFINER function users.login_lookup returns the id for an email (and nothing
-    else); the backend sets it as the acting user for the password check and clears it again
-    when the check fails. Outside a transaction (management commands, which run as the owner
-    role) the plain lookup works as it is.
+    In a request, the application role sees no user row until a vouched identity names one.
+    The SECURITY DEFINER function users.login_lookup returns the id for an email (and
+    nothing else), and only for the email this process signed for this transaction, so SQL
+    run in a request cannot turn other emails into ids. The backend vouches for that user
+    during the password check and for nobody again when the check fails. Outside a
+    transaction (management commands, which run as the owner role) the plain lookup works.
 
     A subclass rather than ModelBackend itself also lets Django's auth.E003 check, which
     only knows ``unique=True``, report a warning (silenced in settings) instead of an error:
@@ -27,7 +29,8 @@ class EmailBackend(ModelBackend):
         if username is None or password is None or connection.get_autocommit():
             return super().authenticate(request, username, password, **kwargs)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT users.login_lookup(%s)", [username])
+            proof = vouch(cursor, "login", username)
+            cursor.execute("SELECT users.login_lookup(%s, %s)", [username, proof])
             user_id = cursor.fetchone()[0]
         identity = getattr(request, "db_identity", {})
         db_identity_set(user_id=user_id, **identity)

@@ -2,7 +2,8 @@
 
 Everything here uses ``set_config(..., true)`` or ``SET LOCAL`` inside a transaction, so
 the identity ends with the transaction: a pooled connection can never carry one user's
-identity into another request.
+identity into another request. The settings count only with the signature ``app.identity``
+that `pika.db.identity.vouch` makes for this transaction (see ``security.current_identity``).
 """
 
 import uuid
@@ -10,26 +11,29 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from pika.db.security import APPLICATION_ROLE, STAFF_ROLE
+from pika.db.identity import vouch
+from pika.db.security import APPLICATION_ROLE
 
 
 def db_identity_set(
     *, user_id: uuid.UUID | str | None = None, ip_address: str | None = None, user_agent=None
 ) -> None:
-    """Set the acting user, IP address and user agent for the rest of the transaction."""
+    """Vouch for the acting user, IP address and user agent for the rest of the transaction."""
     if connection.get_autocommit():
         raise RuntimeError("db_identity_set needs a transaction (transaction.atomic)")
+    claim = [str(user_id or ""), ip_address or "", (user_agent or "")[:1000]]
     with connection.cursor() as cursor:
+        proof = vouch(cursor, *claim)
         cursor.execute(
             "SELECT set_config('app.user_id', %s, true), set_config('app.ip_address', %s, true),"
-            " set_config('app.user_agent', %s, true)",
-            [str(user_id or ""), ip_address or "", (user_agent or "")[:1000]],
+            " set_config('app.user_agent', %s, true), set_config('app.identity', %s, true)",
+            [*claim, proof],
         )
 
 
 def db_role_set(role: str) -> None:
-    """Run the rest of the transaction as ``application_role`` or ``pika_staff``."""
-    if role not in (APPLICATION_ROLE, STAFF_ROLE):
+    """Run the rest of the transaction as ``application_role``."""
+    if role != APPLICATION_ROLE:
         raise ValueError(f"unknown runtime role {role!r}")
     if connection.get_autocommit():
         raise RuntimeError("db_role_set needs a transaction (transaction.atomic)")
@@ -60,9 +64,9 @@ def acting_as(*, user_id=None, ip_address=None, user_agent=None, role: str | Non
         finally:
             if connection.is_usable() and not connection.needs_rollback:
                 previous_user, previous_ip, previous_agent, previous_role = previous
-                db_identity_set(
-                    user_id=previous_user, ip_address=previous_ip, user_agent=previous_agent
-                )
                 if role:
                     with connection.cursor() as cursor:
                         cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(previous_role)}")
+                db_identity_set(
+                    user_id=previous_user, ip_address=previous_ip, user_agent=previous_agent
+                )

@@ -10,14 +10,101 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import migrations
 
-from pika.db.security import (
-    ROLES_SQL,
-    grants_revoke_sql,
-    grants_sql,
-    missing_roles,
-    policy_drop_sql,
-    policy_sql,
-)
+from django.db.backends.utils import split_identifier
+
+# Frozen copies of the builders as they were when this migration was written.
+APPLICATION_ROLE = "application_role"
+
+STAFF_ROLE = "pika_staff"
+
+CURRENT_USER_ID = "nullif(current_setting('app.user_id', true), '')::uuid"
+
+POLICY_NAMES = {
+    '"users"."users"': "users_isolation",
+    '"users"."user_preferences"': "user_preferences_policy",
+}
+
+
+def policy_name(table: str) -> str:
+    """The name of a protected table's policy."""
+    return POLICY_NAMES.get(table, f"{split_identifier(table)[1]}_isolation")
+
+
+def policy_sql(table: str, own_rows: str) -> str:
+    """Enable and force row level security on a table, with its isolation policy."""
+    condition = own_rows.format(me=CURRENT_USER_ID)
+    name = policy_name(table)
+    return f"""
+        ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
+        DROP POLICY IF EXISTS {name} ON {table};
+        CREATE POLICY {name} ON {table} FOR ALL TO {APPLICATION_ROLE}
+            USING ({condition}) WITH CHECK ({condition});
+    """
+
+
+def policy_drop_sql(table: str) -> str:
+    """Undo `policy_sql`."""
+    return f"""
+        DROP POLICY IF EXISTS {policy_name(table)} ON {table};
+        ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY;
+        ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;
+    """
+
+
+ROLES_SQL = f"""
+CREATE ROLE {APPLICATION_ROLE} NOLOGIN;
+CREATE ROLE {STAFF_ROLE} NOLOGIN BYPASSRLS;
+GRANT {APPLICATION_ROLE}, {STAFF_ROLE} TO <the migrating role>;
+"""
+
+
+def missing_roles(cursor) -> list[str]:
+    """The runtime roles that the database lacks, or the migrating role is no member of."""
+    cursor.execute(
+        """
+        SELECT wanted FROM unnest(%s::text[]) AS wanted
+        WHERE NOT pg_has_role(current_user, wanted, 'MEMBER') IS TRUE
+            OR NOT EXISTS (SELECT FROM pg_roles WHERE rolname = wanted)
+        """,
+        [[APPLICATION_ROLE, STAFF_ROLE]],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def grants_sql(schemas: list[str]) -> str:
+    """Give the runtime roles DML on the schemas' tables, now and for tables made later."""
+    roles = f"{APPLICATION_ROLE}, {STAFF_ROLE}"
+    statements = []
+    for schema in schemas:
+        statements += [
+            f"GRANT USAGE ON SCHEMA {schema} TO {roles};",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {roles};",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {roles};",
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema}"
+            f" GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {roles};",
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema}"
+            f" GRANT USAGE, SELECT ON SEQUENCES TO {roles};",
+        ]
+    return "\n".join(statements)
+
+
+def grants_revoke_sql(schemas: list[str]) -> str:
+    """Undo `grants_sql`."""
+    roles = f"{APPLICATION_ROLE}, {STAFF_ROLE}"
+    statements = []
+    for schema in schemas:
+        statements += [
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema}"
+            f" REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES FROM {roles};",
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema}"
+            f" REVOKE USAGE, SELECT ON SEQUENCES FROM {roles};",
+            f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {roles};",
+            f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {roles};",
+            f"REVOKE USAGE ON SCHEMA {schema} FROM {roles};",
+        ]
+    return "\n".join(statements)
+
 
 # Frozen here: tables added later get their policy in a later migration (a test insists).
 OWN_ROWS = {

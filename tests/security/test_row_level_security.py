@@ -12,7 +12,7 @@ from identity.models import ExternalIdentity, OneTimeToken, Session
 from marketplace.models import Redemption, SavedVoucher
 from payments.models import Payment, Refund
 from pika.db.context import acting_as
-from pika.db.security import APPLICATION_ROLE, OWN_ROWS, STAFF_ROLE
+from pika.db.security import APPLICATION_ROLE, OWN_ROWS
 from security.models import ApiKey
 from support.models import Ticket, TicketAttachment, TicketMessage
 from tests.files.factories import FileFactory
@@ -155,12 +155,6 @@ def test_with_no_user_set_nothing_is_visible(model, alice_and_bob):
     OWNED[model](alice_and_bob[0], 1)
     with acting_as(role=APPLICATION_ROLE):
         assert not model._default_manager.exists()
-
-
-def test_the_staff_role_sees_everyones_rows(alice_and_bob):
-    alice, bob = alice_and_bob
-    with acting_as(role=STAFF_ROLE):
-        assert User.objects.filter(pk__in=[alice.pk, bob.pk]).count() == 2
 
 
 def test_the_seed_policy_names_are_those_of_the_seed():
