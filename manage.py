@@ -10,6 +10,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pika.settings")
     if len(sys.argv) > 1:
         os.environ.setdefault("PIKA_DB_ACTOR", f"manage.py {sys.argv[1]}")
+    if sys.argv[1:2] == ["runserver"]:
+        # The development server serves requests: it logs in as the web role, like WSGI.
+        os.environ.setdefault("PIKA_DATABASE_LOGIN", "web")
     from django.core.management import execute_from_command_line
 
     from pika.db.errors import DatabaseUnreachable

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from pika.db.tables import DOMAIN_SCHEMAS
 
@@ -29,6 +30,12 @@ PG_PORT = env.int("PG_PORT", default=54320)
 PG_DATABASE = env.str("PG_DATABASE", default="pika")
 PG_USER = env.str("PG_USER", default="pika")
 PG_PASSWORD = env.str("PG_PASSWORD", default="pika")
+# The login that serves requests: owns nothing, bypasses nothing, may only SET ROLE
+# application_role. Web entry points (WSGI, runserver) set PIKA_DATABASE_LOGIN=web;
+# migrations and other commands log in as the owner above.
+PG_WEB_USER = env.str("PG_WEB_USER", default="pika_web")
+PG_WEB_PASSWORD = env.str("PG_WEB_PASSWORD", default="pika_web")
+DATABASE_LOGIN = env.str("PIKA_DATABASE_LOGIN", default="owner")
 PG_SSL = env.bool("PG_SSL", default=False)
 DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=20)
 DATABASE_TIMEOUT = env.int("DATABASE_TIMEOUT", default=5000)  # ms
@@ -70,6 +77,14 @@ def _database() -> dict:
             "OPTIONS": {"sslmode": "require" if PG_SSL else "disable"},
         }
     database["ENGINE"] = "pika.db.backend"
+    # Two test runs side by side need two test databases.
+    database["TEST"] = {"NAME": env.str("PIKA_TEST_DATABASE", default="") or None}
+    if DATABASE_LOGIN == "web":
+        database["USER"], database["PASSWORD"] = PG_WEB_USER, PG_WEB_PASSWORD
+    elif DATABASE_LOGIN != "owner":
+        raise ImproperlyConfigured(
+            f"PIKA_DATABASE_LOGIN must be 'owner' or 'web', not {DATABASE_LOGIN!r}"
+        )
     search_path = DEFAULT_SCHEMA if DEFAULT_SCHEMA == "public" else f"{DEFAULT_SCHEMA},public"
     options = database.setdefault("OPTIONS", {})
     options["connect_timeout"] = max(1, math.ceil(DATABASE_TIMEOUT / 1000))

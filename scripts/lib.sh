@@ -32,6 +32,8 @@ PG_PORT=$(setting PG_PORT 54320)
 PG_DATABASE=$(setting PG_DATABASE pika)
 PG_USER=$(setting PG_USER pika)
 PG_PASSWORD=$(setting PG_PASSWORD pika)
+PG_WEB_USER=$(setting PG_WEB_USER pika_web)
+PG_WEB_PASSWORD=$(setting PG_WEB_PASSWORD pika_web)
 
 # The project runs its own cluster unless it was pointed at another server.
 embedded_database() {

@@ -56,6 +56,17 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         ),
         ("Dates", {"fields": ["last_login", "created_at", "updated_at"]}),
     ]
+    # Who may raise whom: the database refuses these to anyone but a superuser (the users
+    # access declaration); the form shows them read-only instead of failing at save.
+    superuser_only_fields = ["is_staff", "is_superuser", "groups", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Permission fields are read-only to all but superusers."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += self.superuser_only_fields
+        return fields
+
     add_fieldsets = [
         (
             None,

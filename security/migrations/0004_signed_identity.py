@@ -67,10 +67,10 @@ BEGIN
     ) THEN
         RETURN;
     END IF;
-    user_id := pg_catalog.nullif(raw_user, '')::pg_catalog.uuid;
-    user_agent := pg_catalog.nullif(raw_agent, '');
+    user_id := NULLIF(raw_user, '')::pg_catalog.uuid;
+    user_agent := NULLIF(raw_agent, '');
     BEGIN
-        ip_address := pg_catalog.nullif(raw_ip, '')::pg_catalog.inet;
+        ip_address := NULLIF(raw_ip, '')::pg_catalog.inet;
     EXCEPTION WHEN invalid_text_representation THEN
         ip_address := NULL;  -- an unsigned owner session's stray value: log no address
     END;
