@@ -2,7 +2,9 @@
 
 from pika.db.access import Access, Guard, own, perm
 
-OWN_TICKET = "EXISTS (SELECT FROM support.tickets t WHERE t.id = ticket_id AND t.requester_id = {me})"
+OWN_TICKET = (
+    "EXISTS (SELECT FROM support.tickets t WHERE t.id = ticket_id AND t.requester_id = {me})"
+)
 # The requester's side of their own ticket: never internal notes, only their own words.
 OWN_MESSAGE = f"author_id = {{me}} AND NOT is_internal AND {OWN_TICKET}"
 STAFF = perm("support.change_ticket")
@@ -39,7 +41,8 @@ ACCESS = {
                 None,
                 "EXISTS (SELECT FROM support.ticket_messages m"
                 " WHERE m.id = message_id AND m.author_id = {me} AND NOT m.is_internal)"
-                " AND EXISTS (SELECT FROM files.files f WHERE f.id = file_id AND f.owner_id = {me})",
+                " AND EXISTS (SELECT FROM files.files f"
+                " WHERE f.id = file_id AND f.owner_id = {me})",
             ),
         ),
     ),

@@ -190,7 +190,6 @@ def access_sql(declared: dict[str, Access] | None = None) -> str:
     return "\n".join(statements)
 
 
-
 GUARD_FUNCTION_SQL = """
 CREATE FUNCTION security.guard_columns() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$

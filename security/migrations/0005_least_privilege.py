@@ -34,17 +34,17 @@ DECLARE
     schema_name text;
 BEGIN
     IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'pika_staff') THEN
-        FOREACH schema_name IN ARRAY ARRAY['audit', %s] LOOP
-            EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %%I FROM pika_staff', schema_name);
-            EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %%I FROM pika_staff', schema_name);
-            EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %%I REVOKE ALL ON TABLES FROM pika_staff', schema_name);
-            EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %%I REVOKE ALL ON SEQUENCES FROM pika_staff', schema_name);
-            EXECUTE format('REVOKE USAGE ON SCHEMA %%I FROM pika_staff', schema_name);
+        FOREACH schema_name IN ARRAY ARRAY['audit', {}] LOOP
+            EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM pika_staff', schema_name);
+            EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %I FROM pika_staff', schema_name);
+            EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I REVOKE ALL ON TABLES FROM pika_staff', schema_name);
+            EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I REVOKE ALL ON SEQUENCES FROM pika_staff', schema_name);
+            EXECUTE format('REVOKE USAGE ON SCHEMA %I FROM pika_staff', schema_name);
         END LOOP;
     END IF;
 END
 $$;
-""" % ", ".join(f"'{schema}'" for schema in SCHEMAS)
+""".format(", ".join(f"'{schema}'" for schema in SCHEMAS))
 
 TABLES = ['django_content_type', 'auth_permission', 'auth_group', 'auth_group_permissions', 'django_admin_log', '"users"."users"', '"users"."user_groups"', '"users"."user_permissions"', '"users"."user_profiles"', '"users"."user_preferences"', '"users"."addresses"', '"identity"."sessions"', '"identity"."one_time_tokens"', '"identity"."external_identities"', '"support"."tickets"', '"support"."ticket_messages"', '"support"."ticket_attachments"', '"payments"."payments"', '"payments"."refunds"', '"files"."files"', '"i18n"."languages"', '"i18n"."translations"', '"catalog"."categories"', '"catalog"."offerings"', '"marketplace"."vouchers"', '"marketplace"."voucher_codes"', '"marketplace"."redemptions"', '"marketplace"."saved_vouchers"', '"business"."businesses"', '"business"."opening_hours"', '"business"."photos"', '"business"."staff_memberships"', '"analytics"."events"', '"analytics"."daily_voucher_stats"', '"security"."permissions"', '"security"."roles"', '"security"."role_permissions"', '"security"."role_assignments"', '"security"."api_keys"', '"security"."security_events"']
 
