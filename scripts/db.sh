@@ -99,6 +99,7 @@ outside_cluster_folder() {
 # ensure_cluster_folder: create the folder the cluster lives in, owned by the user who runs
 # the cluster. An existing .pgdata keeps its place, so a cluster never moves by itself.
 ensure_cluster_folder() {
+  local outside
   if [ "$(id -u)" -ne 0 ]; then
     [ ! -L "$PGDATA_LINK" ] ||
       die "this project's cluster was set up as root and lives in $PGDATA_ROOT: run the set-up as root again, or remove the link $PGDATA_LINK to create a cluster of your own"
@@ -110,8 +111,9 @@ ensure_cluster_folder() {
   if ! cluster_folder_exists && ! runuser -u "$CLUSTER_OS_USER" -- test -x "$PROJECT_DIR"; then
     # Opening the folders above the project to others would expose the user's home; a
     # folder the cluster's user owns elsewhere exposes nothing.
-    say "the system user $CLUSTER_OS_USER cannot reach $PROJECT_DIR: the cluster lives in $(outside_cluster_folder) (.pgdata links there)"
-    ln -s "$(outside_cluster_folder)" "$PGDATA_LINK"
+    outside=$(outside_cluster_folder)
+    say "the system user $CLUSTER_OS_USER cannot reach $PROJECT_DIR: the cluster lives in $outside (.pgdata links there)"
+    ln -s "$outside" "$PGDATA_LINK"
     locate_cluster
   fi
   if [ -L "$PGDATA_LINK" ]; then
