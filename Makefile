@@ -27,7 +27,7 @@ db: system ## Start the project's own database if needed; print its DATABASE_URL
 db-stop: ## Stop the project's own database
 	@scripts/db.sh stop
 
-psql: ## Open psql on the project's database
+psql: ## Open psql on the project's database, as the project's role
 	@scripts/db.sh psql
 
 # The database half of the set-up, shared by setup and test (which differ in requirements).
@@ -41,7 +41,7 @@ endef
 setup: venv db ## Everything `run` does except serving: migrate, seed data, dev admin
 	$(prepare_database)
 
-run: setup ## Set up and serve the project on http://$(HOST):$(PORT)
+run: setup ## Set up and serve the project on http://HOST:PORT (default 127.0.0.1:8000)
 	@$(PYTHON) manage.py runserver $(HOST):$(PORT)
 
 test: venv-dev db ## Set up and run the whole test suite (extra pytest arguments: ARGS=...)
