@@ -48,12 +48,3 @@ def test_a_wrong_password_leaves_no_identity_behind(client):
     )
     assert response.status_code == 200  # the form again, with its error
     assert client.get("/whoami/").json()["user_id"] == ""
-
-
-def test_staff_on_the_admin_site_use_the_bypass_role(client):
-    UserFactory(email="someone.else@pika.example")
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    response = client.get("/admin/users/user/")
-    # Under the application role a user sees only their own row.
-    assert b"someone.else@pika.example" in response.content
-    assert client.get("/whoami/").json()["role"] == "application_role"
