@@ -6,12 +6,14 @@ session semantics (login, logout, expiry, inactive users) go through the test cl
 """
 
 import secrets
+import zlib
 from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.contrib.sessions.backends.base import CreateError, UpdateError
+from django.core import signing
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -43,6 +45,13 @@ def stored_sessions() -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
+def signed_payload(data: str) -> bytes:
+    """What a reader of the table gets from signed session data, without the secret key."""
+    encoded = data.split(":")[0]
+    payload = signing.b64_decode(encoded.removeprefix(".").encode())
+    return zlib.decompress(payload) if encoded.startswith(".") else payload
+
+
 def log_in(client, user: User) -> str:
     """Log in through Django's LoginView and return the session key the cookie carries."""
     response = client.post("/login/", {"username": user.email, "password": PASSWORD})
@@ -67,9 +76,13 @@ def me(client) -> dict:
 )
 def test_runtime_roles_may_not_touch_the_session_table(role, statement):
     SessionStore().create()
-    with acting_as(role=role), pytest.raises(DatabaseError) as refused:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        acting_as(role=role),
+        pytest.raises(DatabaseError) as refused,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     assert refused.value.__cause__.sqlstate == INSUFFICIENT_PRIVILEGE
 
 
@@ -99,11 +112,16 @@ def test_session_functions_are_locked_down_security_definers():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_table_holds_no_raw_session_key(client):
-    key = log_in(client, UserFactory())
+    user = UserFactory()
+    key = log_in(client, user)
     stored = stored_sessions()
     assert key not in stored
     assert session_key_hash(key) in stored
-    assert not any(key in data for data in stored.values())
+    (data,) = stored.values()
+    payload = signed_payload(data)
+    assert key.encode() not in payload
+    # Signed, not encrypted: the owner of the session shows.
+    assert str(user.pk).encode() in payload
 
 
 @pytest.mark.django_db(transaction=True)
@@ -220,6 +238,21 @@ def test_the_session_of_a_user_who_is_banned_no_longer_authenticates(client, sta
     User.objects.filter(pk=user.pk).update(status=status)
 
     assert me(client)["authenticated"] is False
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="pika.middleware sets app.user_id from the session before Django checks the user",
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_session_of_a_banned_user_no_longer_acts_as_them_in_the_database(client):
+    user = UserFactory()
+    log_in(client, user)
+    assert me(client)["db_user_id"] == str(user.pk)
+
+    User.objects.filter(pk=user.pk).update(status=UserStatus.BANNED)
+
+    assert me(client)["db_user_id"] == ""
 
 
 @pytest.mark.django_db
