@@ -143,6 +143,9 @@ MIDDLEWARE = [
 # History rows get ids from Python, so that appending needs no RETURNING (and no SELECT).
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = True
 
+# Sessions stored by key hash and reached through SQL functions only (pika/sessions.py).
+SESSION_ENGINE = "pika.sessions"
+
 ROOT_URLCONF = "pika.urls"
 ADMIN_URL_PREFIX = "/admin/"
 # Trust X-Forwarded-For for the audit log's IP address only behind a proxy that sets it.
