@@ -65,15 +65,13 @@ SIGNATURES = [
     "public.session_delete(pg_catalog.text)",
 ]
 
-# pika_staff runs the admin pages of staff, where Django saves and deletes sessions too
-# (logout, password change); it goes when that role goes.
 FORWARD = (
     "DELETE FROM public.django_session;\n"
     "REVOKE ALL ON TABLE public.django_session FROM application_role, pika_staff;\n"
     + FUNCTIONS
     + "".join(
         f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC;\n"
-        f"GRANT EXECUTE ON FUNCTION {signature} TO application_role, pika_staff;\n"
+        f"GRANT EXECUTE ON FUNCTION {signature} TO application_role;\n"
         for signature in SIGNATURES
     )
 )
