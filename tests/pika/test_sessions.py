@@ -19,7 +19,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from pika.db.context import acting_as
-from pika.db.security import APPLICATION_ROLE, STAFF_ROLE
+from pika.db.security import APPLICATION_ROLE
 from pika.sessions import SessionStore, session_key_hash
 from tests.users.factories import UserFactory
 from users.models import User, UserStatus
@@ -64,7 +64,7 @@ def me(client) -> dict:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", [APPLICATION_ROLE, STAFF_ROLE])
+@pytest.mark.parametrize("role", [APPLICATION_ROLE])
 @pytest.mark.parametrize(
     "statement",
     [

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import ProgrammingError, connection, transaction
 from django.utils import timezone
 
+from analytics.models import Event
 from business.models import StaffMembership
 from files.models import File
 from identity.models import ExternalIdentity, OneTimeToken, Session
@@ -17,7 +18,7 @@ from payments.models import Payment, Refund
 from pika.db.access import owned_labels
 from pika.db.context import acting_as
 from pika.db.security import APPLICATION_ROLE
-from security.models import ApiKey, Role, RoleAssignment
+from security.models import ApiKey, Role, RoleAssignment, SecurityEvent
 from support.models import Ticket, TicketAttachment, TicketMessage
 from tests.business.factories import BusinessFactory
 from tests.files.factories import FileFactory
@@ -37,6 +38,13 @@ def digest(text):
 
 def _ticket(user, n):
     return Ticket.objects.create(requester=user, subject=f"t{n}")
+
+
+def _event(user):
+    voucher = VoucherFactory()
+    return Event.objects.create(
+        kind="voucher_viewed", user=user, voucher=voucher, business=voucher.business
+    )
 
 
 def _message(user, n):
@@ -91,6 +99,10 @@ OWNED = {
     StaffMembership: lambda user, n: StaffMembership.objects.create(
         user=user, business=BusinessFactory()
     ),
+    SecurityEvent: lambda user, n: SecurityEvent.objects.create(
+        kind="login_failed", user=user, email=user.email
+    ),
+    Event: lambda user, n: _event(user),
     LogEntry: lambda user, n: LogEntry.objects.create(
         user=user, action_flag=1, object_repr=f"o{n}", change_message="[]"
     ),
