@@ -47,8 +47,9 @@ RELOAD_TIMEOUT = 5.0  # seconds for the server to apply a reloaded setting
 class ServerLog:
     """The server log of the project's cluster, read from a starting point."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, log_statement: str):
         self.path = path
+        self.log_statement = log_statement  # in force while the test runs
         self.restart()
 
     def restart(self) -> None:
@@ -118,7 +119,7 @@ def server_log(request, db) -> ServerLog:
         _log_statement_set(superuser, value)
         try:
             _wait_until_applied(superuser)
-            yield ServerLog(LOG_FILE)
+            yield ServerLog(LOG_FILE, value)
         finally:
             _log_statement_set(superuser, previous)
             _wait_until_applied(superuser)

@@ -33,4 +33,3 @@ def test_server_log_at_default_logging_records_only_failing_statements(server_lo
     log = server_log.text()
     assert quiet not in log
     assert f"STATEMENT:  SELECT '{failing}'::text, 1 / 0" in log
-
