@@ -1,8 +1,10 @@
 """users.0006 converts pgcrypto ciphertext to the Python format and back, without the key in SQL."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
 from payments.models import Payment
 from tests.payments.factories import PaymentFactory
@@ -27,8 +29,11 @@ def pgcrypto_decrypted(model, column, pk, key):
 
 @pytest.fixture
 def at_the_latest_migration():
+    """Migrates forwards again after the test, with the key the test started with."""
+    key = django_settings.ENCRYPTION_KEY
     yield
-    call_command("migrate", verbosity=0)
+    with override_settings(ENCRYPTION_KEY=key):
+        call_command("migrate", verbosity=0)
 
 
 def test_converting_back_and_forth_keeps_the_values_and_sends_no_key_or_plaintext(
