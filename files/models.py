@@ -40,7 +40,7 @@ class File(PikaModel):
         db_default=FileVisibility.PRIVATE,
     )
     # Metadata the owner marked private (camera, place, notes): encrypted at rest.
-    private_metadata = EncryptedTextField(help_text="Encrypted at rest (pgcrypto).")
+    private_metadata = EncryptedTextField(help_text="Encrypted at rest (AES-256-GCM, in Python).")
 
     class Meta:
         db_table = schema_table("files", "files")

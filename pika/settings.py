@@ -46,8 +46,9 @@ MIGRATION_LOCK_TIMEOUT = env.int("MIGRATION_LOCK_TIMEOUT", default=10000)  # ms
 STATEMENT_TIMEOUT = env.int("STATEMENT_TIMEOUT", default=30000)  # ms
 IDLE_TIMEOUT = env.int("IDLE_TIMEOUT", default=10000)  # ms
 
-# pgcrypto keys (pika/db/encryption.py). The defaults serve the local cluster only: set both
-# everywhere else, and keep them out of the database's reach (see "Rotating the keys").
+# Keys of the encrypted columns and their lookup hashes (pika/db/encryption.py), used in Python
+# only: the database never sees them. The defaults serve the local cluster only: set both
+# everywhere else (see "Rotating the keys").
 ENCRYPTION_KEY = env.str("PIKA_ENCRYPTION_KEY", default="pika-development-encryption-key")
 LOOKUP_HASH_KEY = env.str("PIKA_LOOKUP_HASH_KEY", default="pika-development-lookup-hash-key")
 # Signs the identity each request acts as (pika/db/identity.py); `migrate` gives it to the

@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+pytest_plugins = ["tests.server_log"]
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):

@@ -1,11 +1,10 @@
-"""Columns encrypted at rest with pgcrypto, and keyed hashes for finding them by value.
+"""Columns encrypted at rest in Python, and keyed hashes for finding them by value.
 
-The key never appears in SQL text: the backend binds it, as a parameter, into the session
-setting ``pika.encryption_key`` when it opens a connection, and SQL refers to it as
-``current_setting('pika.encryption_key')``. Without the key the columns read as
-``pgp_sym_encrypt`` ciphertext (bytea), and decrypting fails.
+Values are sealed with AES-256-GCM (`pika.db.ciphertext`) before they leave the process and
+opened after they come back: the database stores opaque bytes, and neither the key nor the
+plaintext is ever part of a statement, a bind parameter or a server setting.
 
-Equality lookups cannot use the ciphertext (each encryption is salted), so a
+Equality lookups cannot use the ciphertext (each encryption has a fresh nonce), so a
 `LookupHashField` beside the column keeps an HMAC-SHA256 of its normalised value, under a
 second key.
 """
@@ -16,10 +15,9 @@ import re
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models
 
-KEY_SETTING = "pika.encryption_key"
-KEY_SQL = f"current_setting('{KEY_SETTING}')"
+from pika.db.ciphertext import column_key, open_sealed, seal
 
 _IGNORED_IN_LOOKUPS = re.compile(r"[\s\-().]")
 
@@ -39,14 +37,16 @@ def lookup_hash(value: str | None) -> str | None:
 
 
 class EncryptedTextField(models.Field):
-    """Text stored as ``pgp_sym_encrypt(value, key)`` in a bytea column.
+    """Text sealed with AES-256-GCM under ``PIKA_ENCRYPTION_KEY`` in a bytea column.
 
-    Reading decrypts in the SELECT itself; filtering is limited to ``isnull`` (use the
-    companion `LookupHashField` to find rows by value). Saves, ``QuerySet.update`` and
-    ``bulk_create`` all encrypt, because the encryption is the column's SQL placeholder.
+    Every value is encrypted in Python on its way to the database (saves,
+    ``QuerySet.update``, ``bulk_create``, ``loaddata``) and decrypted on its way back; the
+    ciphertext is bound to this column (`column_context`), so it opens nowhere else.
+    Filtering is limited to ``isnull``: use the companion `LookupHashField` to find rows by
+    value.
     """
 
-    description = "Text encrypted at rest with pgcrypto"
+    description = "Text encrypted at rest (AES-256-GCM, in Python)"
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("null", True)
@@ -59,17 +59,28 @@ class EncryptedTextField(models.Field):
     def get_internal_type(self):
         return "EncryptedTextField"
 
-    def get_placeholder(self, value, compiler, connection):
-        if value is None:
-            return "%s"
-        return f"pgp_sym_encrypt(%s::text, {KEY_SQL})"
+    @property
+    def column_context(self) -> str:
+        """``schema.table.column``: the associated data that binds a value to this column."""
+        return f"{self.model._meta.db_table.replace(chr(34), '')}.{self.column}"
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
         return None if value is None else str(value)
 
-    def select_format(self, compiler, sql, params):
-        return f"pgp_sym_decrypt({sql}, {KEY_SQL})", params
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if not prepared:
+            value = self.get_prep_value(value)
+        if value is None:
+            return None
+        return seal(value, key=column_key(settings.ENCRYPTION_KEY), context=self.column_context)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        return open_sealed(
+            value, keys=[column_key(settings.ENCRYPTION_KEY)], context=self.column_context
+        )
 
     def to_python(self, value):
         return value if value is None else str(value)
@@ -114,50 +125,3 @@ def encrypted_fields() -> list[tuple[type[models.Model], models.Field]]:
         for field in model._meta.concrete_fields
         if isinstance(field, EncryptedTextField | LookupHashField)
     ]
-
-
-def encryption_keys_rotate(*, old_key: str, progress=None, batch_size: int = 1000) -> int:
-    """Re-encrypt every encrypted column from ``old_key`` to the configured key, and
-    recompute every lookup hash with the configured lookup key; return the rows changed.
-
-    Runs in one transaction: a wrong old key fails the first column and changes nothing.
-    """
-    changed = 0
-    with transaction.atomic():
-        # This session may predate the new key (a pooled connection): read with the new one.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config(%s, %s, true)", [KEY_SETTING, settings.ENCRYPTION_KEY]
-            )
-        for model, field in encrypted_fields():
-            if not isinstance(field, EncryptedTextField):
-                continue
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {model._meta.db_table} SET {field.column} = "
-                    f"pgp_sym_encrypt(pgp_sym_decrypt({field.column}, %s), %s) "
-                    f"WHERE {field.column} IS NOT NULL",
-                    [old_key, settings.ENCRYPTION_KEY],
-                )
-                count = cursor.rowcount
-            changed += count
-            if progress:
-                progress(f"{_name(model, field)}: re-encrypted {count}")
-        for model, field in encrypted_fields():
-            if not isinstance(field, LookupHashField):
-                continue
-            rows = []
-            for row in model._default_manager.exclude(**{f"{field.source}__isnull": True}).only(
-                "pk", field.source
-            ):
-                field.pre_save(row, add=False)
-                rows.append(row)
-            model._default_manager.bulk_update(rows, [field.name], batch_size=batch_size)
-            changed += len(rows)
-            if progress:
-                progress(f"{_name(model, field)}: rehashed {len(rows)}")
-    return changed
-
-
-def _name(model, field) -> str:
-    return f"{model._meta.db_table.replace(chr(34), '')}.{field.column}"

@@ -1,12 +1,10 @@
 """Pika's database backend: PostGIS, with schema-qualified table names understood."""
 
-from django.conf import settings
 from django.contrib.gis.db.backends.postgis.base import (
     DatabaseWrapper as PostGISDatabaseWrapper,
 )
 from psycopg_pool import PoolTimeout
 
-from pika.db.encryption import KEY_SETTING
 from pika.db.errors import DatabaseUnreachable
 
 from .introspection import DatabaseIntrospection
@@ -16,16 +14,6 @@ from .schema import DatabaseSchemaEditor
 class DatabaseWrapper(PostGISDatabaseWrapper):
     introspection_class = DatabaseIntrospection
     SchemaEditorClass = DatabaseSchemaEditor
-
-    def _configure_connection(self, connection):
-        # Runs once per new server connection, pooled or not (the pool calls it too).
-        super()._configure_connection(connection)
-        # Bound as a parameter, so the key is never part of any SQL text.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config(%s, %s, false)", [KEY_SETTING, settings.ENCRYPTION_KEY]
-            )
-        return True  # commit, so that the setting outlives the first transaction
 
     def get_new_connection(self, conn_params):
         try:
