@@ -6,10 +6,11 @@ server process and this transaction.
 """
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 
 from pika.db.context import acting_as
-from pika.db.identity import vouch
+from pika.db.identity import identity_secret, identity_secret_install, vouch
 from pika.db.security import APPLICATION_ROLE
 from tests.users.factories import UserFactory
 from users.models import User
@@ -112,3 +113,19 @@ def test_the_owner_session_is_trusted_unsigned_only_without_set_role(alice_and_b
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL ROLE {APPLICATION_ROLE}")
         assert _sql("SELECT security.current_user_id()") == [(None,)]
+
+
+def test_installing_the_signing_key_leaves_it_out_of_the_server_log(server_log):
+    with transaction.atomic():
+        identity_secret_install(connection)
+        assert _sql("SELECT secret FROM security.identity_secret") == [(identity_secret().hex(),)]
+    log = server_log.text()
+    assert "COPY" in log, "the install was logged, so the log was on"
+    assert identity_secret().hex() not in log
+    assert settings.IDENTITY_KEY not in log
+
+
+def test_no_setting_a_runtime_role_can_read_holds_the_signing_key():
+    with acting_as(role=APPLICATION_ROLE):
+        values = [value for (value,) in _sql("SELECT setting FROM pg_settings")]
+    assert not [value for value in values if value and identity_secret().hex() in value]
