@@ -5,13 +5,11 @@ from django.contrib.auth import SESSION_KEY
 
 from pika.db.context import acting_as, db_identity_set, db_role_set
 from pika.db.security import APPLICATION_ROLE, STAFF_ROLE
+from pika.request_meta import client_ip, user_agent
 
 
 def _client_ip(request) -> str | None:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR") if settings.USE_X_FORWARDED_FOR else None
-    return (forwarded.split(",")[0].strip() if forwarded else None) or request.META.get(
-        "REMOTE_ADDR"
-    )
+    return client_ip(request)
 
 
 class DatabaseContextMiddleware:
@@ -29,7 +27,7 @@ class DatabaseContextMiddleware:
     def __call__(self, request):
         identity = {
             "ip_address": _client_ip(request),
-            "user_agent": request.META.get("HTTP_USER_AGENT"),
+            "user_agent": user_agent(request),
         }
         request.db_identity = identity
         with acting_as(role=APPLICATION_ROLE, **identity):
