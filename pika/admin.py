@@ -12,6 +12,7 @@ from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from i18n.selectors import default_language_text
+from pika.db.bounded import WGS84
 
 
 class TranslatedKeysMixin:
@@ -99,7 +100,14 @@ class RestrictedMapWidget(OSMWidget):
     reading files or the network, and GeoJSON's ``crs`` member is such a string. Pika's
     geometries are WGS 84 (SRID 4326) only, so input naming any CRS is refused before GDAL
     sees it; WKT and EWKT (an integer SRID) are parsed by GEOS alone.
+
+    Input without an SRID is WGS 84 too: Django's widget reads it in the map's projection
+    (EPSG:3857, metres), so ``POINT (-3.7 40.4)`` became a point off the coast of Africa.
+    The map itself works in EPSG:4326 (see its template), so what it sends is WGS 84 as well.
     """
+
+    map_srid = WGS84
+    template_name = "pika/wgs84_osm_widget.html"
 
     def deserialize(self, value):
         if isinstance(value, str) and value.lstrip().startswith("{"):

@@ -10,7 +10,7 @@ import unicodedata
 
 from django.conf import settings
 
-USER_AGENT_MAX_LENGTH = 512
+from pika.db.bounded import USER_AGENT_MAX_LENGTH
 
 
 def client_ip(request) -> str | None:
