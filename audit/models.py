@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from pika.db.bounded import USER_AGENT_MAX_LENGTH, BoundedTextField
 from pika.db.functions import UUIDv7, uuid7
 from pika.db.tables import schema_table
 
@@ -37,7 +38,7 @@ class AuditLog(models.Model):
     record_id = models.CharField(max_length=255)
     changes = models.JSONField(null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.TextField(null=True, blank=True)
+    user_agent = BoundedTextField(max_length=USER_AGENT_MAX_LENGTH, null=True, blank=True)
     timestamp = models.DateTimeField(default=timezone.now, db_default=Now())
 
     class Meta:

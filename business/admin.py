@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from pika.admin import MapAdmin, TranslatedKeysMixin, translated_text
+from pika.admin import HistoryAdmin, MapAdmin, TranslatedKeysMixin, translated_text
 
 from .models import Business, BusinessPhoto, OpeningHours, StaffMembership
 
@@ -24,7 +23,7 @@ class BusinessPhotoInline(admin.TabularInline):
 
 
 @admin.register(Business)
-class BusinessAdmin(TranslatedKeysMixin, SimpleHistoryAdmin, MapAdmin):
+class BusinessAdmin(TranslatedKeysMixin, HistoryAdmin, MapAdmin):
     translated_keys = ("business_name_key", "business_description_key")
     list_display = [
         "business_name_key",
@@ -50,7 +49,7 @@ class BusinessAdmin(TranslatedKeysMixin, SimpleHistoryAdmin, MapAdmin):
 
 
 @admin.register(OpeningHours)
-class OpeningHoursAdmin(SimpleHistoryAdmin):
+class OpeningHoursAdmin(HistoryAdmin):
     list_display = ["business", "weekday", "opens_at", "closes_at"]
     list_filter = ["weekday"]
     list_select_related = ["business"]
@@ -61,7 +60,7 @@ class OpeningHoursAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(SimpleHistoryAdmin):
+class StaffMembershipAdmin(HistoryAdmin):
     list_display = ["business", "user", "role", "created_at"]
     list_filter = ["role"]
     list_select_related = ["business", "user"]
@@ -72,7 +71,7 @@ class StaffMembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BusinessPhoto)
-class BusinessPhotoAdmin(SimpleHistoryAdmin):
+class BusinessPhotoAdmin(HistoryAdmin):
     list_display = ["business", "file", "sort_order"]
     list_select_related = ["business", "file"]
     search_fields = ["business__business_name_key"]

@@ -1,11 +1,11 @@
 """Businesses that offer vouchers, with where they are and the area they serve."""
 
 from django.conf import settings
-from django.contrib.gis.db import models as gis_models
 from django.contrib.postgres.indexes import GistIndex
 from django.db import models
 from django.db.models import F, Q
 
+from pika.db.bounded import WGS84PointField, WGS84PolygonField
 from pika.db.tables import schema_table
 from pika.models import PikaModel
 
@@ -46,10 +46,10 @@ class Business(PikaModel):
         related_name="businesses",
         db_index=False,  # indexed by name in Meta.indexes
     )
-    location = gis_models.PointField(
+    location = WGS84PointField(
         geography=True, srid=4326, null=True, blank=True, spatial_index=False
     )
-    service_area = gis_models.PolygonField(
+    service_area = WGS84PolygonField(
         geography=True, srid=4326, null=True, blank=True, spatial_index=False
     )
     is_active = models.BooleanField(default=True, db_default=True)

@@ -1,13 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from pika.admin import TranslatedKeysMixin, translated_text
+from pika.admin import HistoryAdmin, TranslatedKeysMixin, translated_text
 
 from .models import Category, Offering
 
 
 @admin.register(Category)
-class CategoryAdmin(TranslatedKeysMixin, SimpleHistoryAdmin):
+class CategoryAdmin(TranslatedKeysMixin, HistoryAdmin):
     translated_keys = ("name_key",)
     list_display = ["slug", "name_key", translated_text("name_key"), "parent", "sort_order"]
     list_filter = ["is_active", "parent"]
@@ -18,7 +17,7 @@ class CategoryAdmin(TranslatedKeysMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Offering)
-class OfferingAdmin(TranslatedKeysMixin, SimpleHistoryAdmin):
+class OfferingAdmin(TranslatedKeysMixin, HistoryAdmin):
     translated_keys = ("name_key",)
     list_display = ["name_key", translated_text("name_key"), "business", "category", "price"]
     list_filter = ["is_active", "category"]

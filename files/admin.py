@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from pika.admin import HistoryAdmin
 
 from .models import File
 
 
 @admin.register(File)
-class FileAdmin(SimpleHistoryAdmin):
+class FileAdmin(HistoryAdmin):
     list_display = [
         "original_name",
         "owner",

@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from pika.admin import HistoryAdmin
 
 from .models import Language, Translation
 
 
 @admin.register(Language)
-class LanguageAdmin(SimpleHistoryAdmin):
+class LanguageAdmin(HistoryAdmin):
     list_display = ["code", "name", "native_name", "fallback", "is_default", "is_active"]
     list_select_related = ["fallback"]
     list_filter = ["is_default", "is_active"]
@@ -14,7 +15,7 @@ class LanguageAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Translation)
-class TranslationAdmin(SimpleHistoryAdmin):
+class TranslationAdmin(HistoryAdmin):
     list_display = ["key", "language", "value", "domain", "verified", "updated_at"]
     list_filter = ["language", "domain", "verified"]
     list_select_related = ["language"]

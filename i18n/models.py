@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
+from pika.db.bounded import BoundedTextField
 from pika.db.tables import schema_table
 from pika.models import PikaModel
 
@@ -55,7 +56,7 @@ class Translation(PikaModel):
         related_name="translations",
         db_index=False,  # indexed by name in Meta.indexes
     )
-    value = models.TextField()
+    value = BoundedTextField(max_length=10_000)
     domain = models.CharField(
         max_length=50,
         null=True,

@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from pika.admin import HistoryAdmin
 
 from .models import ExternalIdentity, OneTimeToken, Session
 
 
 @admin.register(Session)
-class SessionAdmin(SimpleHistoryAdmin):
+class SessionAdmin(HistoryAdmin):
     list_display = ["user", "created_at", "expires_at", "revoked_at", "last_used_at", "ip_address"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
@@ -17,7 +18,7 @@ class SessionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OneTimeToken)
-class OneTimeTokenAdmin(SimpleHistoryAdmin):
+class OneTimeTokenAdmin(HistoryAdmin):
     list_display = ["email", "purpose", "user", "created_at", "expires_at", "used_at"]
     list_filter = ["purpose", ("used_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
@@ -28,7 +29,7 @@ class OneTimeTokenAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExternalIdentity)
-class ExternalIdentityAdmin(SimpleHistoryAdmin):
+class ExternalIdentityAdmin(HistoryAdmin):
     list_display = ["provider", "subject", "user", "email", "last_login_at"]
     list_filter = ["provider"]
     list_select_related = ["user"]

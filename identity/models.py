@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from pika.db.bounded import USER_AGENT_MAX_LENGTH, BoundedTextField
 from pika.db.tables import schema_table
 from pika.models import PikaModel
 
@@ -28,7 +29,7 @@ class Session(PikaModel):
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.TextField(blank=True, db_default="")
+    user_agent = BoundedTextField(max_length=USER_AGENT_MAX_LENGTH, blank=True, db_default="")
 
     class Meta:
         db_table = schema_table("identity", "sessions")

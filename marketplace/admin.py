@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from pika.admin import MapAdmin, TranslatedKeysMixin, translated_text
+from pika.admin import HistoryAdmin, MapAdmin, TranslatedKeysMixin, translated_text
 
 from .models import Redemption, SavedVoucher, Voucher, VoucherCode
 
@@ -17,7 +16,7 @@ class VoucherCodeInline(admin.TabularInline):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(TranslatedKeysMixin, SimpleHistoryAdmin):
+class VoucherAdmin(TranslatedKeysMixin, HistoryAdmin):
     translated_keys = ("title_key", "description_key", "terms_key")
     list_display = [
         "title_key",
@@ -50,7 +49,7 @@ class VoucherAdmin(TranslatedKeysMixin, SimpleHistoryAdmin):
 
 
 @admin.register(VoucherCode)
-class VoucherCodeAdmin(SimpleHistoryAdmin):
+class VoucherCodeAdmin(HistoryAdmin):
     list_display = ["code", "voucher", "is_single_use", "redemption_count", "created_at"]
     list_filter = ["is_single_use"]
     list_select_related = ["voucher"]
@@ -61,7 +60,7 @@ class VoucherCodeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(SimpleHistoryAdmin, MapAdmin):
+class RedemptionAdmin(HistoryAdmin, MapAdmin):
     list_display = ["voucher", "user", "code", "status", "redeemed_at", "reversed_at"]
     list_filter = ["status"]
     list_select_related = ["voucher", "user", "code"]
@@ -73,7 +72,7 @@ class RedemptionAdmin(SimpleHistoryAdmin, MapAdmin):
 
 
 @admin.register(SavedVoucher)
-class SavedVoucherAdmin(SimpleHistoryAdmin):
+class SavedVoucherAdmin(HistoryAdmin):
     list_display = ["voucher", "user", "status", "claimed_at", "payment"]
     list_filter = ["status"]
     list_select_related = ["voucher", "user", "payment"]

@@ -3,13 +3,13 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.gis.db import models as gis_models
 from django.contrib.postgres.indexes import GistIndex
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from pika.db.bounded import WGS84PointField
 from pika.db.tables import schema_table
 from pika.models import PikaModel
 
@@ -198,7 +198,7 @@ class Redemption(PikaModel):
         db_index=False,  # (user, redeemed_at) leads with user
     )
     redeemed_at = models.DateTimeField(default=timezone.now, db_default=Now())
-    location = gis_models.PointField(
+    location = WGS84PointField(
         geography=True, srid=4326, null=True, blank=True, spatial_index=False
     )
     status = models.CharField(

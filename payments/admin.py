@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from pika.admin import HistoryAdmin
 
 from .models import Payment, Refund
 
@@ -12,7 +13,7 @@ class RefundInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(SimpleHistoryAdmin):
+class PaymentAdmin(HistoryAdmin):
     list_display = [
         "id",
         "payer",
@@ -35,7 +36,7 @@ class PaymentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(SimpleHistoryAdmin):
+class RefundAdmin(HistoryAdmin):
     list_display = ["payment", "amount", "status", "reason", "created_at"]
     list_filter = ["status"]
     list_select_related = ["payment"]

@@ -3,10 +3,16 @@
 import json
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.gis.admin import GISModelAdmin
 from django.contrib.gis.forms import OSMWidget
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
 
 from i18n.selectors import default_language_text
+from pika.db.bounded import WGS84
 
 
 class TranslatedKeysMixin:
@@ -37,7 +43,44 @@ def translated_text(key_field: str, description: str | None = None):
     return text
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+def _object_id_or_404(model: type[models.Model], object_id: str) -> None:
+    """Raise Http404 when ``object_id`` (as quoted in an admin URL) cannot be a primary key."""
+    try:
+        model._meta.pk.to_python(unquote(object_id))
+    except ValidationError:
+        raise Http404(f"No {model._meta.verbose_name} has the id {object_id!r}.") from None
+
+
+class ObjectIdNotFoundMixin:
+    """Answer 404 to an admin URL whose object id the primary key cannot hold.
+
+    Django's history view hands it to the query (a ValidationError, so a 500) and its change
+    and delete views redirect to the index as if the object had been deleted.
+    """
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        _object_id_or_404(self.model, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        _object_id_or_404(self.model, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        _object_id_or_404(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+
+class HistoryAdmin(ObjectIdNotFoundMixin, SimpleHistoryAdmin):
+    """simple-history's admin, answering 404 to malformed object and version ids."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _object_id_or_404(self.model, object_id)
+        _object_id_or_404(self.model.history.model, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyAdmin(ObjectIdNotFoundMixin, admin.ModelAdmin):
     """For evidence and derived data (logs, events, views): look, never touch."""
 
     def has_add_permission(self, request):
@@ -57,7 +100,14 @@ class RestrictedMapWidget(OSMWidget):
     reading files or the network, and GeoJSON's ``crs`` member is such a string. Pika's
     geometries are WGS 84 (SRID 4326) only, so input naming any CRS is refused before GDAL
     sees it; WKT and EWKT (an integer SRID) are parsed by GEOS alone.
+
+    Input without an SRID is WGS 84 too: Django's widget reads it in the map's projection
+    (EPSG:3857, metres), so ``POINT (-3.7 40.4)`` became a point off the coast of Africa.
+    The map itself works in EPSG:4326 (see its template), so what it sends is WGS 84 as well.
     """
+
+    map_srid = WGS84
+    template_name = "pika/wgs84_osm_widget.html"
 
     def deserialize(self, value):
         if isinstance(value, str) and value.lstrip().startswith("{"):
@@ -78,7 +128,7 @@ def _names_a_crs(node) -> bool:
     return False
 
 
-class MapAdmin(GISModelAdmin):
+class MapAdmin(ObjectIdNotFoundMixin, GISModelAdmin):
     """GeoDjango's admin with the restricted map widget (see `RestrictedMapWidget`)."""
 
     gis_widget = RestrictedMapWidget

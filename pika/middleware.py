@@ -1,18 +1,11 @@
 """Each request runs in one transaction, as the application role, on behalf of its user."""
 
-from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import transaction
 
 from pika.db.context import acting_as, db_identity_set
 from pika.db.security import APPLICATION_ROLE
-
-
-def _client_ip(request) -> str | None:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR") if settings.USE_X_FORWARDED_FOR else None
-    return (forwarded.split(",")[0].strip() if forwarded else None) or request.META.get(
-        "REMOTE_ADDR"
-    )
+from pika.request_meta import client_ip, user_agent
 
 
 class DatabaseContextMiddleware:
@@ -35,8 +28,8 @@ class DatabaseContextMiddleware:
 
     def __call__(self, request):
         request.db_identity = {
-            "ip_address": _client_ip(request),
-            "user_agent": request.META.get("HTTP_USER_AGENT"),
+            "ip_address": client_ip(request),
+            "user_agent": user_agent(request),
         }
         with acting_as(role=APPLICATION_ROLE, **request.db_identity):
             response = self.get_response(request)

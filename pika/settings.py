@@ -151,6 +151,11 @@ ROOT_URLCONF = "pika.urls"
 ADMIN_URL_PREFIX = "/admin/"
 # Trust X-Forwarded-For for the audit log's IP address only behind a proxy that sets it.
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+# How many proxies in front append to X-Forwarded-For: the client is that many entries from
+# the right; entries further left are whatever the client sent (see pika.request_meta).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be at least 1")
 WSGI_APPLICATION = "pika.wsgi.application"
 
 TEMPLATES = [

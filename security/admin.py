@@ -1,20 +1,19 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from pika.admin import ReadOnlyAdmin
+from pika.admin import HistoryAdmin, ReadOnlyAdmin
 
 from .models import ApiKey, Permission, Role, RoleAssignment, SecurityEvent
 
 
 @admin.register(Permission)
-class PermissionAdmin(SimpleHistoryAdmin):
+class PermissionAdmin(HistoryAdmin):
     list_display = ["codename", "description"]
     search_fields = ["codename", "description"]
     readonly_fields = ["id", "created_at", "updated_at"]
 
 
 @admin.register(Role)
-class RoleAdmin(SimpleHistoryAdmin):
+class RoleAdmin(HistoryAdmin):
     list_display = ["name", "description"]
     search_fields = ["name"]
     filter_horizontal = ["permissions"]
@@ -22,7 +21,7 @@ class RoleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(SimpleHistoryAdmin):
+class RoleAssignmentAdmin(HistoryAdmin):
     list_display = ["user", "role", "granted_by", "created_at", "expires_at"]
     list_filter = ["role"]
     list_select_related = ["user", "role", "granted_by"]
@@ -33,7 +32,7 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(SimpleHistoryAdmin):
+class ApiKeyAdmin(HistoryAdmin):
     list_display = ["name", "prefix", "owner", "scopes", "expires_at", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["owner"]

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from pika.db.bounded import USER_AGENT_MAX_LENGTH, BoundedTextField
 from pika.db.functions import UUIDv7, uuid7
 from pika.db.tables import schema_table
 from pika.models import PikaModel
@@ -180,7 +181,7 @@ class SecurityEvent(models.Model):
     )
     email = models.EmailField(blank=True, db_default="")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.TextField(blank=True, db_default="")
+    user_agent = BoundedTextField(max_length=USER_AGENT_MAX_LENGTH, blank=True, db_default="")
     details = models.JSONField(default=dict, blank=True, db_default={})
 
     class Meta:

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from pika.admin import HistoryAdmin
 
 from .models import Ticket, TicketAttachment, TicketMessage
 
@@ -12,7 +13,7 @@ class TicketMessageInline(admin.StackedInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(SimpleHistoryAdmin):
+class TicketAdmin(HistoryAdmin):
     list_display = ["subject", "requester", "status", "priority", "assignee", "created_at"]
     list_filter = ["status", "priority"]
     list_select_related = ["requester", "assignee"]
@@ -31,7 +32,7 @@ class TicketAttachmentInline(admin.TabularInline):
 
 
 @admin.register(TicketMessage)
-class TicketMessageAdmin(SimpleHistoryAdmin):
+class TicketMessageAdmin(HistoryAdmin):
     list_display = ["ticket", "author", "is_internal", "created_at"]
     list_filter = ["is_internal"]
     list_select_related = ["ticket", "author"]
@@ -43,7 +44,7 @@ class TicketMessageAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TicketAttachment)
-class TicketAttachmentAdmin(SimpleHistoryAdmin):
+class TicketAttachmentAdmin(HistoryAdmin):
     list_display = ["message", "file", "created_at"]
     list_select_related = ["message", "file"]
     raw_id_fields = ["message", "file"]

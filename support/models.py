@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pika.db.bounded import BoundedTextField
 from pika.db.tables import schema_table
 from pika.models import PikaModel
 
@@ -110,7 +111,7 @@ class TicketMessage(PikaModel):
         related_name="ticket_messages",
         db_index=False,  # indexed by name in Meta.indexes
     )
-    body = models.TextField()
+    body = BoundedTextField(max_length=10_000)
     is_internal = models.BooleanField(default=False, db_default=False)
 
     class Meta:

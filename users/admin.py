@@ -1,9 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from simple_history.admin import SimpleHistoryAdmin
+from django.contrib.auth.models import Group
 
-from pika.admin import MapAdmin
+from pika.admin import HistoryAdmin, MapAdmin, ObjectIdNotFoundMixin
 
 from .models import Address, User, UserPreferences, UserProfile
 
@@ -36,7 +37,7 @@ class UserPreferencesInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     inlines = [UserProfileInline, UserPreferencesInline]
@@ -79,7 +80,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(SimpleHistoryAdmin):
+class UserProfileAdmin(HistoryAdmin):
     list_display = ["user", "display_name", "preferred_language", "updated_at"]
     list_select_related = ["user"]
     search_fields = ["user__email", "display_name"]
@@ -90,7 +91,7 @@ class UserProfileAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UserPreferences)
-class UserPreferencesAdmin(SimpleHistoryAdmin):
+class UserPreferencesAdmin(HistoryAdmin):
     list_display = ["user", "theme", "language", "notifications_enabled"]
     list_filter = ["theme", "language", "notifications_enabled"]
     list_select_related = ["user"]
@@ -101,7 +102,7 @@ class UserPreferencesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(SimpleHistoryAdmin, MapAdmin):
+class AddressAdmin(HistoryAdmin, MapAdmin):
     list_display = ["user", "label", "line1", "city", "country_code", "is_default"]
     list_filter = ["country_code", "is_default"]
     list_select_related = ["user"]
@@ -109,3 +110,11 @@ class AddressAdmin(SimpleHistoryAdmin, MapAdmin):
     autocomplete_fields = ["user"]
     readonly_fields = ["id", "created_at", "updated_at"]
     show_full_result_count = False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ObjectIdNotFoundMixin, DjangoGroupAdmin):
+    """Django's group admin, answering 404 to malformed ids like every other."""

@@ -6,6 +6,7 @@ from django.db import connection
 
 from pika.db.context import db_identity_set
 from pika.db.identity import vouch
+from users.hashers import MAX_PASSWORD_BYTES, password_hash_runtime_spend
 
 
 class EmailBackend(ModelBackend):
@@ -24,6 +25,11 @@ class EmailBackend(ModelBackend):
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
+        if password is not None and len(password.encode()) > MAX_PASSWORD_BYTES:
+            # No stored password is this long (the hasher refuses it): a failed login, at
+            # the cost of any other, rather than the hasher's error for unknown users.
+            password_hash_runtime_spend(password)
+            return None
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or password is None or connection.get_autocommit():

@@ -51,9 +51,11 @@ class PgCryptoBCryptHasher(BasePasswordHasher):
 
     def verify(self, password: str, encoded: str) -> bool:
         secret, bare = password.encode(), encoded.removeprefix(PREFIX)
-        if len(secret) > MAX_PASSWORD_BYTES or not bare.startswith(("$2a$", "$2b$", "$2y$")):
+        if not bare.startswith(("$2a$", "$2b$", "$2y$")):
             return False
-        return constant_time_compare(bcrypt.hashpw(secret, bare.encode("ascii")).decode(), bare)
+        # A password too long to be anyone's still costs a hash: no faster answer to tell.
+        computed = bcrypt.hashpw(secret[:MAX_PASSWORD_BYTES], bare.encode("ascii")).decode()
+        return len(secret) <= MAX_PASSWORD_BYTES and constant_time_compare(computed, bare)
 
     def safe_summary(self, encoded: str) -> dict:
         decoded = self.decode(encoded)
@@ -69,7 +71,22 @@ class PgCryptoBCryptHasher(BasePasswordHasher):
         return decoded["work_factor"] != self.rounds or not encoded.startswith(PREFIX + "$2a$")
 
     def harden_runtime(self, password: str, encoded: str) -> None:
-        pass
+        """Spend what a correct password spends on the upgrade to the configured rounds.
+
+        Django calls this for a wrong password on a hash that `must_update`; a right one
+        is re-hashed at the configured rounds, so without it the answer's delay would tell.
+        """
+        password_hash_runtime_spend(password)
+
+
+def password_hash_runtime_spend(password: str) -> None:
+    """Spend the time of hashing ``password`` once at the configured rounds, and discard it.
+
+    For logins that fail before any hash is checked (unknown users, refused passwords), so
+    that they take as long as the others.
+    """
+    salt = bcrypt.gensalt(settings.PASSWORD_BCRYPT_ROUNDS, prefix=b"2a")
+    bcrypt.hashpw(password.encode()[:MAX_PASSWORD_BYTES], salt)
 
 
 class PasswordHashField(models.CharField):

@@ -7,10 +7,10 @@ from django.contrib.auth.models import (
     Permission,
     PermissionsMixin,
 )
-from django.contrib.gis.db import models as gis_models
 from django.db import models
 from django.db.models.functions import Lower
 
+from pika.db.bounded import BoundedTextField, WGS84PointField
 from pika.db.encryption import EncryptedTextField, LookupHashField
 from pika.db.tables import schema_table
 from pika.models import PikaModel
@@ -149,7 +149,7 @@ class UserProfile(PikaModel):
     phone_number = EncryptedTextField()
     phone_number_lookup = LookupHashField(source="phone_number", db_index=False)
     date_of_birth = models.DateField(null=True, blank=True)
-    bio = models.TextField(blank=True, db_default="")
+    bio = BoundedTextField(max_length=2_000, blank=True, db_default="")
     preferred_language = models.CharField(
         max_length=10, blank=True, db_default="", help_text="An i18n language code."
     )
@@ -216,7 +216,7 @@ class Address(PikaModel):
     region = models.CharField(max_length=100, blank=True, db_default="")
     postal_code = models.CharField(max_length=20, blank=True, db_default="")
     country_code = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2, upper case.")
-    location = gis_models.PointField(geography=True, srid=4326, null=True, blank=True)
+    location = WGS84PointField(geography=True, srid=4326, null=True, blank=True)
     is_default = models.BooleanField(default=False, db_default=False)
 
     class Meta:

@@ -1,5 +1,7 @@
 """Schema editing for tables that live in their own PostgreSQL schema."""
 
+import copy
+
 from django.conf import settings
 from django.contrib.gis.db.backends.postgis.schema import PostGISSchemaEditor
 from django.db.backends.ddl_references import Statement, Table
@@ -57,6 +59,18 @@ class DatabaseSchemaEditor(PostGISSchemaEditor):
         ``Index(fields=[...], opclasses=["varchar_pattern_ops"], name=...)``.
         """
         return None
+
+    def _field_db_check(self, field, field_db_params):
+        """The field's own ``db_check``, so that altering a field adds or drops it.
+
+        Django compares only the backend's per-type checks here (those of
+        ``PositiveIntegerField``), so changing a column to a field with its own CHECK
+        (`pika.db.bounded`) would install nothing. The column name is a placeholder, as in
+        Django's version, so that renaming a column does not recreate its check.
+        """
+        placeholder = copy.copy(field)
+        placeholder.column = "__column_name__"
+        return placeholder.db_check(self.connection)
 
     def _index_in_table_schema(self, model, name: str) -> str:
         """Qualify an index or constraint name with the schema of the model's table."""
