@@ -11,6 +11,7 @@ verifying trusts no function stored in the database whose log it checks.
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 GENESIS = bytes(32)  # the chain hash before the first sealed row
 
@@ -49,3 +50,22 @@ def row_digest(values: Iterable[str | None]) -> bytes:
 def chain_link(previous: bytes, digest: bytes) -> bytes:
     """The chain hash of a sealed row, from the previous row's chain hash and its own digest."""
     return hashlib.sha256(previous + digest).digest()
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """A sealed position and the chain hash there; exported, it detects later rewrites."""
+
+    position: int
+    chain_hash: bytes
+
+    def __str__(self):
+        return f"{self.position}:{self.chain_hash.hex()}"
+
+    @classmethod
+    def parse(cls, text: str) -> "ChainHead":
+        """Read ``<position>:<64 hex digits>``, as ``str()`` and seal_audit_log print it."""
+        position, _, digest = text.partition(":")
+        if not position.isdigit() or int(position) < 1 or len(digest) != 64:
+            raise ValueError(f"not a chain head (<position>:<64 hex digits>): {text!r}")
+        return cls(int(position), bytes.fromhex(digest))

@@ -6,11 +6,13 @@ APPLICATION_ROLE = "application_role"
 
 
 def history_view_permission(history_table: str) -> str:
-    """The Django permission that reads a history table: ``users_user_history`` -> ``users.view_user``.
+    """The permission that reads a history table: ``users_user_history``: ``users.view_user``.
 
     Follows the naming of audit/history.py: ``"audit"."<app>_<model>_history"``.
     """
-    app_label, model_name = split_identifier(history_table)[1].removesuffix("_history").split("_", 1)
+    app_label, model_name = (
+        split_identifier(history_table)[1].removesuffix("_history").split("_", 1)
+    )
     return f"{app_label}.view_{model_name}"
 
 

@@ -106,6 +106,23 @@ DROP FUNCTION audit.log_digest(
 );
 """
 
+# security.0004's current_identity() calls pg_catalog.nullif(), which does not exist (NULLIF
+# is syntax), so it fails for every signed or owner session the audit trigger now asks.
+# Rewritten in place only while that call is still there: a later fix by its owner wins.
+CURRENT_IDENTITY_NULLIF = """
+DO $$
+DECLARE
+    definition pg_catalog.text := pg_catalog.pg_get_functiondef(
+        'security.current_identity()'::pg_catalog.regprocedure
+    );
+BEGIN
+    IF pg_catalog.strpos(definition, 'pg_catalog.nullif(') > 0 THEN
+        EXECUTE pg_catalog.replace(definition, 'pg_catalog.nullif(', 'NULLIF(');
+    END IF;
+END
+$$;
+"""
+
 # Rows logged before this migration: digested as they stand now.
 BACKFILL = f"""
 ALTER TABLE {AUDIT_LOGS} DISABLE TRIGGER audit_logs_append_only;
@@ -300,5 +317,7 @@ class Migration(migrations.Migration):
                 help_text="SHA-256 of the row as the database wrote it (audit.chain).",
             ),
         ),
+        # Not undone: putting back a function that cannot run serves nobody.
+        migrations.RunSQL(CURRENT_IDENTITY_NULLIF, reverse_sql=migrations.RunSQL.noop),
         migrations.RunSQL(LOG_CHANGE, reverse_sql=LOG_CHANGE_BEFORE),
     ]
