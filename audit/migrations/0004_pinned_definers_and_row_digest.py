@@ -59,6 +59,8 @@ def temp_for_everyone(apps, schema_editor):
 
 # The encoding audit/chain.py's row_digest reproduces: each value as N (null) or
 # S<octets>:<text>, in this order.
+# No SET search_path (it would cost a configuration change per logged row): the function
+# is not SECURITY DEFINER and qualifies every type and function it uses.
 LOG_DIGEST = """
 CREATE FUNCTION audit.log_digest(
     id pg_catalog.uuid,
@@ -71,13 +73,12 @@ CREATE FUNCTION audit.log_digest(
     user_agent pg_catalog.text,
     logged_at pg_catalog.timestamptz
 ) RETURNS pg_catalog.bytea
-LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.string_agg(
-        CASE WHEN v.value IS NULL THEN 'N'
-            ELSE 'S' || pg_catalog.octet_length(v.value) || ':' || v.value END,
-        '' ORDER BY v.n
-    ), 'UTF8'))
-    FROM pg_catalog.unnest(ARRAY[
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    encoded pg_catalog.text := '';
+    value pg_catalog.text;
+BEGIN
+    FOREACH value IN ARRAY ARRAY[
         id::pg_catalog.text,
         user_id::pg_catalog.text,
         action,
@@ -87,7 +88,12 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
         ip_address::pg_catalog.text,
         user_agent,
         (EXTRACT(epoch FROM logged_at) * 1000000)::pg_catalog.int8::pg_catalog.text
-    ]) WITH ORDINALITY AS v(value, n)
+    ] LOOP
+        encoded := encoded || CASE WHEN value IS NULL THEN 'N'
+            ELSE 'S' || pg_catalog.octet_length(value) || ':' || value END;
+    END LOOP;
+    RETURN pg_catalog.sha256(pg_catalog.convert_to(encoded, 'UTF8'));
+END
 $$;
 COMMENT ON FUNCTION audit.log_digest(
     pg_catalog.uuid, pg_catalog.uuid, pg_catalog.text, pg_catalog.text, pg_catalog.text,
