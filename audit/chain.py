@@ -13,6 +13,10 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pika.db.tables import schema_table
+
+# Sealed rows in chain order (migration audit.0006); written by seal_audit_log alone.
+CHAIN_TABLE = schema_table("audit", "audit_chain")
 GENESIS = bytes(32)  # the chain hash before the first sealed row
 
 # The values a digest covers, as SQL printing them from the audit log aliased ``log``, in

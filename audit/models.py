@@ -58,24 +58,3 @@ class AuditLog(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.table_name} {self.record_id}"
-
-
-class AuditChainLink(models.Model):
-    """One sealed audit log row: its place in the chain and the chain's hash up to it.
-
-    Only ``manage.py seal_audit_log``, as the owner, appends here. The table is created by
-    migration audit.0006 with its append-only trigger and no privileges for the runtime
-    roles; unmanaged, so that it gets neither history nor the audit trigger (it is a log).
-    """
-
-    position = models.BigIntegerField(primary_key=True)
-    log_id = models.UUIDField(unique=True)
-    chain_hash = models.BinaryField()
-    sealed_at = models.DateTimeField(db_default=Now())
-
-    class Meta:
-        managed = False
-        db_table = schema_table("audit", "audit_chain")
-
-    def __str__(self):
-        return f"{self.position}: {self.log_id}"

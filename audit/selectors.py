@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from audit.chain import DIGEST_VALUES_SQL, GENESIS, ChainHead, chain_link, row_digest
-from audit.models import AuditChainLink, AuditLog
+from audit.chain import CHAIN_TABLE, DIGEST_VALUES_SQL, GENESIS, ChainHead, chain_link, row_digest
+from audit.models import AuditLog
 
 VERIFY_BATCH_SIZE = 5000
 FIRST_UUID = "00000000-0000-0000-0000-000000000000"
@@ -37,10 +37,7 @@ class AuditLogVerification:
 
 def chain_head_get(cursor) -> ChainHead | None:
     """The chain's last link, or None before the first seal."""
-    cursor.execute(
-        f"SELECT position, chain_hash FROM {AuditChainLink._meta.db_table}"
-        " ORDER BY position DESC LIMIT 1"
-    )
+    cursor.execute(f"SELECT position, chain_hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
     row = cursor.fetchone()
     return ChainHead(row[0], bytes(row[1])) if row else None
 
@@ -50,7 +47,7 @@ def sealed_rows(cursor, batch_size: int) -> Iterator[tuple]:
     query = f"""
         SELECT link.position, link.log_id::text, link.chain_hash, log.id IS NOT NULL,
             log.row_hash, {DIGEST_VALUES_SQL}
-        FROM {AuditChainLink._meta.db_table} link
+        FROM {CHAIN_TABLE} link
         LEFT JOIN {AuditLog._meta.db_table} log ON log.id = link.log_id
         WHERE link.position > %s ORDER BY link.position LIMIT %s
     """
@@ -70,7 +67,7 @@ def unsealed_rows(cursor, batch_size: int) -> Iterator[tuple]:
         SELECT log.id::text, log.row_hash, {DIGEST_VALUES_SQL}
         FROM {AuditLog._meta.db_table} log
         WHERE log.id > %s AND NOT EXISTS (
-            SELECT FROM {AuditChainLink._meta.db_table} link WHERE link.log_id = log.id
+            SELECT FROM {CHAIN_TABLE} link WHERE link.log_id = log.id
         )
         ORDER BY log.id LIMIT %s
     """

@@ -4,8 +4,7 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 
-from audit.chain import GENESIS, ChainHead, chain_link, row_digest
-from audit.models import AuditChainLink
+from audit.chain import CHAIN_TABLE, GENESIS, ChainHead, chain_link, row_digest
 from audit.selectors import chain_head_get, unsealed_rows
 
 SEAL_BATCH_SIZE = 5000
@@ -25,13 +24,10 @@ def audit_log_seal(
     id than rows already sealed is sealed by the next run. Seals nothing and raises
     AuditLogTampered when a row no longer matches the digest written with it.
     """
-    insert = (
-        f"INSERT INTO {AuditChainLink._meta.db_table} (position, log_id, chain_hash)"
-        " VALUES (%s, %s, %s)"
-    )
+    insert = f"INSERT INTO {CHAIN_TABLE} (position, log_id, chain_hash) VALUES (%s, %s, %s)"
     sealed, pending = 0, []
     with transaction.atomic(), connection.cursor() as reader, connection.cursor() as writer:
-        writer.execute(f"LOCK TABLE {AuditChainLink._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        writer.execute(f"LOCK TABLE {CHAIN_TABLE} IN SHARE ROW EXCLUSIVE MODE")
         head = chain_head_get(writer) or ChainHead(0, GENESIS)
         for log_id, stored, *values in unsealed_rows(reader, batch_size):
             digest = row_digest(values)

@@ -3,11 +3,11 @@
 One row per sealed audit log row, in sealing order: its position, the log row's id and the
 chain hash up to it (audit/chain.py). No foreign key to the log: a deleted log row must
 show up as a hole when verifying, not be refused or cascade. Owner-only and append-only
-(the log's own trigger refuses UPDATE to everyone and DELETE to all but the owner).
+(the log's own trigger refuses UPDATE to everyone and DELETE to all but the owner). No
+Django model: only audit/services.py and audit/selectors.py read and write it, in SQL.
 """
 
-from django.db import migrations, models
-from django.db.models.functions import Now
+from django.db import migrations
 
 from pika.db.tables import schema_table
 
@@ -42,17 +42,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(FORWARD, reverse_sql=f"DROP TABLE {AUDIT_CHAIN};"),
-        migrations.CreateModel(
-            name="AuditChainLink",
-            fields=[
-                ("position", models.BigIntegerField(primary_key=True, serialize=False)),
-                ("log_id", models.UUIDField(unique=True)),
-                ("chain_hash", models.BinaryField()),
-                ("sealed_at", models.DateTimeField(db_default=Now())),
-            ],
-            options={
-                "db_table": '"audit"."audit_chain"',
-                "managed": False,
-            },
-        ),
     ]
