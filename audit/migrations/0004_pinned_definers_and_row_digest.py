@@ -7,8 +7,9 @@
   function and table; the acting user, IP address and user agent come from
   security.current_identity(), so SQL run inside a request cannot make the log name
   someone else.
-- Each row carries its SHA-256 (``row_hash``, by audit.log_digest) for the chain that
-  ``manage.py seal_audit_log`` builds (audit/chain.py); rows already logged are digested here.
+- Each row carries its SHA-256 (``row_hash``: audit.log_digest, set by a BEFORE INSERT
+  trigger whoever inserts) for the chain that ``manage.py seal_audit_log`` builds
+  (audit/chain.py); rows already logged are digested here.
 - EXECUTE on the trigger functions is no longer granted to PUBLIC (triggers fire without it).
 """
 
@@ -146,10 +147,6 @@ DECLARE
     new_row pg_catalog.jsonb := CASE WHEN TG_OP <> 'DELETE' THEN pg_catalog.to_jsonb(NEW) END;
     changes pg_catalog.jsonb;
     redacted pg_catalog.text;
-    log_id pg_catalog.uuid;
-    logged_at pg_catalog.timestamptz;
-    logged_table pg_catalog.text := TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME;
-    record_key pg_catalog.text;
     actor pg_catalog.uuid;
     actor_ip pg_catalog.inet;
     actor_agent pg_catalog.text;
@@ -185,19 +182,13 @@ BEGIN
     -- Only what the web process vouched for: raw settings are anyone's to change.
     SELECT i.user_id, i.ip_address, i.user_agent INTO actor, actor_ip, actor_agent
     FROM security.current_identity() AS i;
-    log_id := public.uuid_generate_v7();
-    logged_at := pg_catalog.clock_timestamp();
-    record_key := coalesce(new_row ->> 'id', old_row ->> 'id');
 
     INSERT INTO {AUDIT_LOGS} (
-        id, user_id, action, table_name, record_id, changes, ip_address, user_agent,
-        timestamp, row_hash
+        id, user_id, action, table_name, record_id, changes, ip_address, user_agent, timestamp
     ) VALUES (
-        log_id, actor, TG_OP, logged_table, record_key, changes, actor_ip, actor_agent,
-        logged_at, audit.log_digest(
-            log_id, actor, TG_OP, logged_table, record_key, changes, actor_ip, actor_agent,
-            logged_at
-        )
+        public.uuid_generate_v7(), actor, TG_OP, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME,
+        coalesce(new_row ->> 'id', old_row ->> 'id'), changes, actor_ip, actor_agent,
+        pg_catalog.clock_timestamp()
     );
     RETURN NULL;
 END
@@ -219,12 +210,29 @@ BEGIN
 END
 $$;
 
+-- Every row gets its digest, whoever writes it (the trigger above, or the owner's plain SQL).
+CREATE FUNCTION audit.log_row_digest() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    NEW.row_hash := audit.log_digest(
+        NEW.id, NEW.user_id, NEW.action, NEW.table_name, NEW.record_id, NEW.changes,
+        NEW.ip_address, NEW.user_agent, NEW.timestamp
+    );
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER audit_logs_digest BEFORE INSERT ON {AUDIT_LOGS}
+FOR EACH ROW EXECUTE FUNCTION audit.log_row_digest();
+
 REVOKE ALL ON FUNCTION audit.log_change() FROM PUBLIC;
+REVOKE ALL ON FUNCTION audit.log_row_digest() FROM PUBLIC;
 REVOKE ALL ON FUNCTION audit.refuse_rewrite() FROM PUBLIC;
 """
 
 # Frozen copies of the functions as audit.0002 installed them.
 LOG_CHANGE_BEFORE = f"""
+DROP TRIGGER IF EXISTS audit_logs_digest ON {AUDIT_LOGS};
+DROP FUNCTION IF EXISTS audit.log_row_digest();
 CREATE OR REPLACE FUNCTION audit.log_change() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
