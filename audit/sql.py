@@ -26,6 +26,7 @@ def history_guard_sql(history_table: str) -> str:
 
     The application role may append (simple-history writes from Python) and read what its
     user's view permission on the audited model allows; nobody at runtime updates or deletes.
+    The permission check is a sub-select so that PostgreSQL runs it once per query, not per row.
     """
     permission = sql_literal(history_view_permission(history_table))
     return f"""
@@ -40,7 +41,7 @@ def history_guard_sql(history_table: str) -> str:
             WITH CHECK (true);
         DROP POLICY IF EXISTS history_read ON {history_table};
         CREATE POLICY history_read ON {history_table} FOR SELECT TO {APPLICATION_ROLE}
-            USING (security.has_perm({permission}));
+            USING ((SELECT security.has_perm({permission})));
     """
 
 
