@@ -40,6 +40,9 @@ class AuditLog(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = BoundedTextField(max_length=USER_AGENT_MAX_LENGTH, null=True, blank=True)
     timestamp = models.DateTimeField(default=timezone.now, db_default=Now())
+    row_hash = models.BinaryField(
+        editable=False, help_text="SHA-256 of the row as the database wrote it (audit.chain)."
+    )
 
     class Meta:
         db_table = schema_table("audit", "audit_logs")

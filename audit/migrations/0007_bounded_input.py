@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0003_history'),
+        ('audit', '0006_audit_chain'),
     ]
 
     operations = [
