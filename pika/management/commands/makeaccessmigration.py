@@ -15,11 +15,14 @@ frozen here, so later changes to the declaration need a migration of their own (
 fails until they get one).
 """
 
+import importlib
+
 from django.db import migrations
 
 from pika.db.access import access_reset_sql
 
 TABLES = {tables!r}
+PREVIOUS = importlib.import_module("security.migrations.{previous}")
 
 ACCESS_SQL = """
 {sql}
@@ -33,7 +36,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(
             access_reset_sql(TABLES) + ACCESS_SQL,
-            reverse_sql=migrations.RunSQL.noop,
+            reverse_sql=access_reset_sql(sorted({{*TABLES, *PREVIOUS.TABLES}}))
+            + PREVIOUS.ACCESS_SQL,
         ),
     ]
 '''
@@ -57,6 +61,12 @@ class Command(BaseCommand):
         number = int(security_leaf.split("_")[0]) + 1
         folder = Path(apps.get_app_config("security").path) / "migrations"
         path = folder / f"{number:04d}_{name}.py"
+        previous = max(
+            (p.stem for p in folder.glob("[0-9]*.py") if "\nACCESS_SQL = " in p.read_text()),
+            default=None,
+        )
+        if previous is None:
+            raise CommandError("no earlier access migration in security/migrations to follow")
         dependencies = sorted(leaf for leaf in leaves if leaf[0] not in ("security",))
         dependencies.insert(0, ("security", security_leaf))
         path.write_text(
@@ -65,6 +75,7 @@ class Command(BaseCommand):
                 sql=access_sql(),
                 fingerprint=access_fingerprint(),
                 dependencies=dependencies,
+                previous=previous,
             )
         )
         self.stdout.write(f"wrote {path}")
