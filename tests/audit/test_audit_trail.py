@@ -130,25 +130,30 @@ def test_the_application_role_cannot_forge_a_log_row():
 
 
 def test_sql_in_a_request_cannot_make_the_log_name_someone_else():
-    actor, victim = UserFactory(), UserFactory()
+    """Rewriting the identity settings leaves the request acting for nobody: the staff
+    user's UPDATE, which their permission allowed a moment before, now changes no row, and
+    no log row names the victim."""
+    actor, victim = UserFactory(is_superuser=True), UserFactory()
     language = Language.objects.create(code="xf", name="Old")
+    table = Language._meta.db_table
     with (
         acting_as(user_id=actor.pk, ip_address="203.0.113.5", role=APPLICATION_ROLE),
         connection.cursor() as cursor,
     ):
+        cursor.execute(f"UPDATE {table} SET name = 'Honest' WHERE id = %s", [language.pk])
+        assert cursor.rowcount == 1
         cursor.execute(
             "SELECT set_config('app.user_id', %s, true),"
             " set_config('app.ip_address', '198.51.100.9', true)",
             [str(victim.pk)],
         )
-        cursor.execute(
-            f"UPDATE {Language._meta.db_table} SET name = 'Forged' WHERE id = %s", [language.pk]
-        )
+        cursor.execute(f"UPDATE {table} SET name = 'Forged' WHERE id = %s", [language.pk])
+        assert cursor.rowcount == 0
     logs = AuditLog.objects.filter(
         table_name="i18n.languages", record_id=str(language.pk), action="UPDATE"
     )
-    assert not logs.filter(user_id=victim.pk).exists()
-    assert [(log.user_id, log.ip_address) for log in logs] == [(None, None)]
+    assert [(log.user_id, str(log.ip_address)) for log in logs] == [(actor.pk, "203.0.113.5")]
+    assert Language.objects.get(pk=language.pk).name == "Honest"
 
 
 def test_even_the_owner_cannot_update_a_log_row_but_may_archive():
