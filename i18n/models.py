@@ -8,6 +8,27 @@ from pika.db.tables import schema_table
 from pika.models import PikaModel
 
 
+class SearchConfig(models.TextChoices):
+    """PostgreSQL's text search configurations: how a language's words are stemmed."""
+
+    SIMPLE = "simple", "No stemming"
+    DANISH = "danish", "Danish"
+    DUTCH = "dutch", "Dutch"
+    ENGLISH = "english", "English"
+    FINNISH = "finnish", "Finnish"
+    FRENCH = "french", "French"
+    GERMAN = "german", "German"
+    HUNGARIAN = "hungarian", "Hungarian"
+    ITALIAN = "italian", "Italian"
+    NORWEGIAN = "norwegian", "Norwegian"
+    PORTUGUESE = "portuguese", "Portuguese"
+    ROMANIAN = "romanian", "Romanian"
+    RUSSIAN = "russian", "Russian"
+    SPANISH = "spanish", "Spanish"
+    SWEDISH = "swedish", "Swedish"
+    TURKISH = "turkish", "Turkish"
+
+
 class Language(PikaModel):
     """A language content can be translated into; exactly one may be the default."""
 
@@ -26,6 +47,13 @@ class Language(PikaModel):
         "the default language ends every chain.",
         db_index=False,  # indexed by name in Meta.indexes
     )
+    search_config = models.CharField(
+        max_length=20,
+        choices=SearchConfig,
+        default=SearchConfig.SIMPLE,
+        db_default=SearchConfig.SIMPLE,
+        help_text="How full-text search stems this language's words.",
+    )
 
     class Meta:
         db_table = schema_table("i18n", "languages")
@@ -39,6 +67,10 @@ class Language(PikaModel):
             ),
             models.UniqueConstraint(
                 fields=["is_default"], condition=Q(is_default=True), name="languages_one_default"
+            ),
+            models.CheckConstraint(
+                condition=Q(search_config__in=SearchConfig.values),
+                name="languages_search_config_valid",
             ),
         ]
 

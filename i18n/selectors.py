@@ -1,5 +1,6 @@
 """Reads of translations."""
 
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from .models import Language, Translation
@@ -18,33 +19,49 @@ def default_language_text(key_field: str) -> Subquery:
     )
 
 
+# For each key, the text of the first language on the chain that has one: the requested
+# language, its fallbacks in order, then the default (i18n.language_chain, SQL).
+RESOLVE_SQL = f"""
+SELECT DISTINCT ON (t.key) t.key, t.value
+FROM {Language._meta.db_table} l
+CROSS JOIN LATERAL i18n.language_chain(l.id) c
+JOIN {Translation._meta.db_table} t ON t.language_id = c.language_id AND t.key = ANY (%s)
+WHERE CASE WHEN %s::text IS NULL THEN l.is_default ELSE l.code = %s END
+ORDER BY t.key, c.depth
+"""
+
+
 def translations_resolve(*, keys: list[str], language_code: str | None = None) -> dict[str, str]:
-    """Return the text of each key in a language, following its fallback chain.
+    """Return the text of each key in a language, following its fallback chain, in one query.
 
     Without ``language_code`` the default language is used. A language's chain ends with
     the default language; keys with no text anywhere on the chain are left out.
     """
-    chain = _language_chain(language_code)
-    found = Translation.objects.filter(key__in=keys, language__in=chain).values_list(
-        "key", "language_id", "value"
+    if not keys:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(RESOLVE_SQL, [list(keys), language_code, language_code])
+        return dict(cursor.fetchall())
+
+
+def texts_resolve(*, keys: list[str], language_code: str | None = None) -> dict[str, str]:
+    """Like `translations_resolve`, but a key with no text anywhere stands for itself.
+
+    The key shows, visibly, where a text is missing; a page never fails for want of one.
+    """
+    found = translations_resolve(keys=keys, language_code=language_code)
+    return {key: found.get(key, key) for key in keys}
+
+
+def language_exists(code: str) -> bool:
+    """Whether ``code`` names an active language."""
+    return Language.objects.filter(code=code, is_active=True).exists()
+
+
+def language_codes() -> list[str]:
+    """The codes of the active languages, the default first."""
+    return list(
+        Language.objects.filter(is_active=True)
+        .order_by("-is_default", "code")
+        .values_list("code", flat=True)
     )
-    rank = {language.pk: position for position, language in enumerate(chain)}
-    best: dict[str, tuple[int, str]] = {}
-    for key, language_id, value in found:
-        if key not in best or rank[language_id] < best[key][0]:
-            best[key] = (rank[language_id], value)
-    return {key: value for key, (_, value) in best.items()}
-
-
-def _language_chain(language_code: str | None) -> list[Language]:
-    languages = {language.code: language for language in Language.objects.all()}
-    by_id = {language.pk: language for language in languages.values()}
-    default = next((language for language in languages.values() if language.is_default), None)
-    chain: list[Language] = []
-    language = languages.get(language_code) if language_code else default
-    while language is not None and language not in chain:
-        chain.append(language)
-        language = by_id.get(language.fallback_id)
-    if default is not None and default not in chain:
-        chain.append(default)
-    return chain

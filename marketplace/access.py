@@ -40,6 +40,8 @@ ACCESS = {
             ),
         ),
     ),
+    # Derived from public texts; only the database's triggers write it.
+    "marketplace.VoucherSearchDocument": Access(rules=(public_read(),)),
     "marketplace.SavedVoucher": Access(
         rules=(
             own(

@@ -3,12 +3,14 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GistIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from payments.models import CURRENCY_CODE
 from pika.db.bounded import WGS84PointField
 from pika.db.tables import schema_table
 from pika.models import PikaModel
@@ -25,6 +27,11 @@ class VoucherState(models.TextChoices):
 class DiscountType(models.TextChoices):
     PERCENTAGE = "percentage", "Percentage"
     FIXED = "fixed", "Fixed amount"
+
+
+# The voucher's translated fields; each has a ``<field>_key`` column.
+TRANSLATED_FIELDS = ("title", "description", "terms")
+VOUCHER_KEY = r"^voucher\.[^\s]+\.{field}$"
 
 
 class Voucher(PikaModel):
@@ -49,6 +56,8 @@ class Voucher(PikaModel):
         default=VoucherState.DRAFT,
         db_default=VoucherState.DRAFT,
     )
+    # Each key is the voucher's own (unique, and shaped voucher.<name>.<field>), so that the
+    # business's staff may write its translations without reaching anybody else's texts.
     title_key = models.CharField(max_length=255, help_text="i18n translation key of the title.")
     description_key = models.CharField(
         max_length=255, help_text="i18n translation key of the description."
@@ -56,6 +65,12 @@ class Voucher(PikaModel):
     terms_key = models.CharField(max_length=255, help_text="i18n translation key of the terms.")
     discount_type = models.CharField(max_length=20, choices=DiscountType)
     discount_value = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(
+        max_length=3,
+        null=True,
+        blank=True,
+        help_text="ISO 4217 code of a fixed amount (EUR); empty for a percentage.",
+    )
     valid_from = models.DateTimeField()
     expires_at = models.DateTimeField()
     max_redemptions = models.IntegerField(
@@ -90,6 +105,22 @@ class Voucher(PikaModel):
             ),
             models.CheckConstraint(
                 condition=Q(discount_value__gt=0), name="vouchers_discount_value_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_type=DiscountType.FIXED, currency__regex=CURRENCY_CODE)
+                | Q(discount_type=DiscountType.PERCENTAGE, currency__isnull=True),
+                name="vouchers_fixed_amount_has_currency",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}_key__regex": VOUCHER_KEY.format(field=field)}),
+                    name=f"vouchers_{field}_key_shape",
+                )
+                for field in TRANSLATED_FIELDS
+            ),
+            *(
+                models.UniqueConstraint(fields=[f"{field}_key"], name=f"vouchers_{field}_key_uniq")
+                for field in TRANSLATED_FIELDS
             ),
             models.CheckConstraint(
                 condition=~Q(discount_type=DiscountType.PERCENTAGE)
@@ -208,7 +239,9 @@ class Redemption(PikaModel):
         db_default=RedemptionStatus.REDEEMED,
     )
     reversed_at = models.DateTimeField(null=True, blank=True)
-    idempotency_key = models.CharField(max_length=255, unique=True)
+    idempotency_key = models.CharField(
+        max_length=255, help_text="Chosen by the client; unique per user, not globally."
+    )
 
     class Meta:
         db_table = schema_table("marketplace", "redemptions")
@@ -220,6 +253,9 @@ class Redemption(PikaModel):
             models.Index(fields=["code"], name="redemptions_code_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"], name="redemptions_user_idempotency_uniq"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=RedemptionStatus.values), name="redemptions_status_valid"
             ),
@@ -293,3 +329,34 @@ class SavedVoucher(PikaModel):
 
     def __str__(self):
         return f"{self.voucher_id} {self.status} by {self.user_id}"
+
+
+class VoucherSearchDocument(models.Model):
+    """A voucher's resolved title and description in one language, for full-text search.
+
+    Derived data, written only by the database: triggers on vouchers, translations and
+    languages keep it current whoever writes (migration ``marketplace.0006``).
+    ``document`` weights the title above the description; ``content`` is the same text
+    for the trigram index that forgives a typo.
+    """
+
+    pk = models.CompositePrimaryKey("voucher", "language")
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.CASCADE, related_name="search_documents", db_index=False
+    )
+    language = models.ForeignKey(
+        "i18n.Language", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    document = SearchVectorField()
+    content = models.TextField()
+
+    class Meta:
+        db_table = schema_table("marketplace", "voucher_search_documents")
+        indexes = [
+            GinIndex(fields=["document"], name="voucher_search_document_gin"),
+            GinIndex(OpClass("content", name="gin_trgm_ops"), name="voucher_search_content_trgm"),
+            models.Index(fields=["language"], name="voucher_search_language_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.voucher_id} [{self.language_id}]"

@@ -1,10 +1,29 @@
 """Writes of the marketplace domain."""
 
+import datetime
 import secrets
+from contextlib import contextmanager
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.contrib.gis.geos import Point
+from django.db import DatabaseError, connection, transaction
+from django.db.models.functions import Now
+from django.utils import timezone
 
-from .models import CODE_ALPHABET, Voucher, VoucherCode
+from analytics.models import EventKind
+from analytics.services import event_record_after_commit
+from business.models import Business
+from i18n.models import Translation
+from pika.errors import DomainError, Forbidden, Invalid, NotFound, refusal_from
+
+from .models import (
+    CODE_ALPHABET,
+    TRANSLATED_FIELDS,
+    Redemption,
+    Voucher,
+    VoucherCode,
+    VoucherState,
+)
 
 MAX_GENERATION_ROUNDS = 10
 
@@ -45,3 +64,156 @@ def voucher_codes_generate(
         if len(created) == count:
             return created
     raise RuntimeError(f"could not find {count} free codes of length {length}; use longer codes")
+
+
+@dataclass(frozen=True)
+class RedeemResult:
+    """A redemption and whether it was the first attempt's (a replayed idempotency key)."""
+
+    redemption: Redemption
+    replayed: bool
+
+
+def voucher_redeem(
+    *, voucher_id, idempotency_key: str, code: str | None = None, location: Point | None = None
+) -> RedeemResult:
+    """Redeem a live voucher (or one of its codes) for the acting user, atomically.
+
+    The database does the work in ``marketplace.voucher_redeem`` (the counters' only
+    writer): limits, window, single-use codes and the idempotency key, under the voucher's
+    row lock. A refusal raises a `DomainError` with a stable code and changes nothing. A
+    retry with the same key returns the first redemption (``replayed``); the analytics event
+    is recorded once, after the commit.
+    """
+    ewkt = f"SRID=4326;POINT({location.x} {location.y})" if location is not None else None
+    with _refusals(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT redemption_id, replayed FROM"
+            " marketplace.voucher_redeem(%s, %s, %s, %s::geography)",
+            [voucher_id, code or None, idempotency_key, ewkt],
+        )
+        redemption_id, replayed = cursor.fetchone()
+    redemption = Redemption.objects.select_related("voucher", "code").get(pk=redemption_id)
+    if not replayed:
+        event_record_after_commit(
+            kind=EventKind.VOUCHER_REDEEMED,
+            voucher_id=redemption.voucher_id,
+            business_id=redemption.voucher.business_id,
+            user_id=redemption.user_id,
+        )
+    return RedeemResult(redemption=redemption, replayed=replayed)
+
+
+def redemption_reverse(*, redemption_id) -> Redemption:
+    """Reverse a redemption once, giving its slot (and its code's) back; business staff only.
+
+    ``marketplace.redemption_reverse`` locks the voucher first, as redeeming does. A second
+    reversal is refused (``redemption_already_reversed``).
+    """
+    with _refusals(), connection.cursor() as cursor:
+        cursor.execute("SELECT marketplace.redemption_reverse(%s)", [redemption_id])
+    return Redemption.objects.select_related("voucher", "code").get(pk=redemption_id)
+
+
+@contextmanager
+def _refusals():
+    """Run a database operation in a savepoint; its refusals become `DomainError`s."""
+    try:
+        with transaction.atomic():
+            yield
+    except DatabaseError as error:
+        refusal = refusal_from(error)
+        if refusal is None:
+            raise
+        raise refusal from None
+
+
+# Lifecycle: action → (states it may start from, the state it leads to). The start is the
+# voucher's effective state: a published or paused voucher past its expiry is expired.
+TRANSITIONS = {
+    "publish": (
+        {VoucherState.DRAFT, VoucherState.PAUSED, VoucherState.EXPIRED},
+        VoucherState.PUBLISHED,
+    ),
+    "pause": ({VoucherState.PUBLISHED}, VoucherState.PAUSED),
+    "archive": (
+        {VoucherState.DRAFT, VoucherState.PUBLISHED, VoucherState.PAUSED, VoucherState.EXPIRED},
+        VoucherState.ARCHIVED,
+    ),
+    "expire": ({VoucherState.PUBLISHED, VoucherState.PAUSED}, VoucherState.EXPIRED),
+}
+
+
+def voucher_effective_state(voucher: Voucher, now: datetime.datetime | None = None) -> str:
+    """The state that counts: a published or paused voucher past ``expires_at`` is expired,
+    whether or not a scheduled job has written that yet."""
+    now = now or timezone.now()
+    running = voucher.state in (VoucherState.PUBLISHED, VoucherState.PAUSED)
+    return VoucherState.EXPIRED if running and voucher.expires_at <= now else voucher.state
+
+
+def voucher_transition(*, voucher_id, action: str) -> Voucher:
+    """Move a voucher along its lifecycle (publish, pause, archive, expire) and return it.
+
+    An illegal transition raises ``illegal_transition``; publishing needs a complete
+    voucher (``voucher_incomplete``) whose window has not ended (``voucher_window_over``:
+    give an expired voucher a new window first). Nothing changes on a refusal.
+    """
+    if action not in TRANSITIONS:
+        raise Invalid("unknown_action", f"No voucher action {action!r}.", {"action": [action]})
+    sources, target = TRANSITIONS[action]
+    with transaction.atomic():
+        voucher = _voucher_for_update(voucher_id)
+        now = timezone.now()
+        current = voucher_effective_state(voucher, now)
+        if current not in sources:
+            raise DomainError("illegal_transition", f"A voucher that is {current} cannot {action}.")
+        if target == VoucherState.PUBLISHED:
+            _publishable_check(voucher, now)
+        voucher.state = target
+        voucher.save(update_fields=["state", "updated_at"])
+    return voucher
+
+
+def vouchers_expire_due() -> int:
+    """Write ``expired`` on published or paused vouchers past their expiry; return how many.
+
+    Only bookkeeping: being past ``expires_at`` already makes a voucher not live.
+    """
+    return Voucher.objects.filter(
+        state__in=[VoucherState.PUBLISHED, VoucherState.PAUSED], expires_at__lte=Now()
+    ).update(state=VoucherState.EXPIRED, updated_at=Now())
+
+
+def _voucher_for_update(voucher_id) -> Voucher:
+    voucher = Voucher.objects.select_for_update(of=("self",)).filter(pk=voucher_id).first()
+    if voucher is not None:
+        return voucher
+    if Voucher.objects.filter(pk=voucher_id).exists():
+        raise Forbidden("permission_denied", "Only the business's staff may change this voucher.")
+    raise NotFound("not_found", "No such voucher.")
+
+
+def _publishable_check(voucher: Voucher, now: datetime.datetime) -> None:
+    if voucher.expires_at <= now:
+        raise DomainError(
+            "voucher_window_over",
+            "The voucher's validity window has ended: give it a later expires_at first.",
+        )
+    keys = [getattr(voucher, f"{field}_key") for field in TRANSLATED_FIELDS]
+    present = set(
+        Translation.objects.filter(key__in=keys, language__is_default=True).values_list(
+            "key", flat=True
+        )
+    )
+    missing = [
+        field for field in TRANSLATED_FIELDS if getattr(voucher, f"{field}_key") not in present
+    ]
+    if missing:
+        raise DomainError(
+            "voucher_incomplete",
+            "A voucher needs its texts in the default language before it is published;"
+            f" missing: {', '.join(missing)}.",
+        )
+    if not Business.objects.filter(pk=voucher.business_id, is_active=True).exists():
+        raise DomainError("business_inactive", "The voucher's business is not active.")

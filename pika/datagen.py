@@ -183,7 +183,7 @@ class Generator:
             start = EPOCH + datetime.timedelta(days=self.random.randint(-400, 200))
             if state == VoucherState.EXPIRED:
                 start = EPOCH - datetime.timedelta(days=self.random.randint(60, 400))
-            base = f"gen{self.seed}.voucher.{n}"
+            base = f"voucher.gen{self.seed}.{n}"
             vouchers.append(
                 Voucher(
                     id=self.new_id(),
@@ -196,6 +196,7 @@ class Generator:
                     discount_value=Decimal(self.random.choice([5, 10, 15, 20, 25, 50]))
                     if percentage
                     else Decimal(self.random.randint(200, 5000)) / 100,
+                    currency=None if percentage else "EUR",
                     valid_from=start,
                     expires_at=start + datetime.timedelta(days=self.random.randint(14, 365)),
                     max_redemptions=self.random.choice([None, 100, 500, 1000, 5000]),

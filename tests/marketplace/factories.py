@@ -21,5 +21,6 @@ class VoucherFactory(factory.django.DjangoModelFactory):
     terms_key = factory.Sequence(lambda n: f"voucher.{n}.terms")
     discount_type = DiscountType.FIXED
     discount_value = Decimal("5.00")
+    currency = "EUR"
     valid_from = factory.LazyFunction(timezone.now)
     expires_at = factory.LazyAttribute(lambda v: v.valid_from + datetime.timedelta(days=30))

@@ -1,0 +1,125 @@
+"""Reads of the marketplace: live vouchers, near a point, by text; redemptions."""
+
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db.models import BooleanField, F, FloatField, Func, Q, QuerySet, Value
+
+from business.models import Business
+from i18n.models import Language
+
+from .models import Redemption, SavedVoucher, Voucher
+
+# The most a nearby search may reach, in metres (the API refuses more).
+MAX_RADIUS_M = 50_000
+
+
+def is_live(prefix: str = "") -> Func:
+    """The one definition of a live voucher (published, inside its window), as an expression.
+
+    It calls the SQL function ``marketplace.voucher_is_live``, which the planner inlines, so
+    the same rule holds in redemption (SQL), in every selector and in the API. ``prefix``
+    reaches a voucher through a relation (``"voucher__"``).
+    """
+    return Func(
+        F(f"{prefix}state"),
+        F(f"{prefix}valid_from"),
+        F(f"{prefix}expires_at"),
+        function="marketplace.voucher_is_live",
+        output_field=BooleanField(),
+    )
+
+
+def voucher_list(*, include_unlisted: bool = False) -> QuerySet[Voucher]:
+    """Vouchers with their business; only live vouchers of active businesses by default.
+
+    With ``include_unlisted`` every voucher row level security lets the acting user see
+    (staff tools, a business's own drafts).
+    """
+    queryset = Voucher.objects.select_related("business")
+    if include_unlisted:
+        return queryset
+    return queryset.filter(is_live(), business__is_active=True)
+
+
+def geography_point(*, lat: float, lng: float) -> Point:
+    """A WGS 84 point (longitude first, as PostGIS wants it)."""
+    return Point(lng, lat, srid=4326)
+
+
+class KNNDistance(Func):
+    """``a <-> b``: the distance the GiST index orders by (nearest first, no full sort)."""
+
+    arg_joiner = " <-> "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
+
+
+def vouchers_nearby(
+    *, point: Point, radius_m: float, queryset: QuerySet[Voucher] | None = None
+) -> QuerySet[Voucher]:
+    """Vouchers whose business is within ``radius_m`` of ``point``, nearest first.
+
+    Each carries ``distance_m``, the geodesic distance (on the WGS 84 spheroid) in metres.
+    ``ST_DWithin`` gives the GiST index a bounding box and ``<->`` lets the same index scan
+    return businesses nearest first: a sparse area stops at the box, instead of walking the
+    whole index as a KNN scan without a radius would.
+    """
+    queryset = voucher_list() if queryset is None else queryset
+    return (
+        queryset.filter(business__location__dwithin=(point, radius_m))
+        .annotate(distance_m=Distance("business__location", point))
+        .order_by(KNNDistance(F("business__location"), Value(point)), "id")
+    )
+
+
+def businesses_nearby(*, point: Point, radius_m: float) -> QuerySet[Business]:
+    """Active businesses within ``radius_m`` of ``point``, nearest first, with ``distance_m``."""
+    return (
+        Business.objects.filter(is_active=True, location__dwithin=(point, radius_m))
+        .annotate(distance_m=Distance("location", point))
+        .order_by(KNNDistance(F("location"), Value(point)), "id")
+    )
+
+
+def businesses_covering(*, point: Point) -> QuerySet[Business]:
+    """Active businesses whose service area covers ``point``."""
+    return Business.objects.filter(is_active=True, service_area__covers=point)
+
+
+def vouchers_search(
+    *, text: str, language: Language, queryset: QuerySet[Voucher] | None = None
+) -> QuerySet[Voucher]:
+    """Vouchers whose title or description in ``language`` matches ``text``, best first.
+
+    Full-text search under the language's configuration (stems, stop words), or, for a typo,
+    trigram word similarity (``pg_trgm``) on the same text; each result carries ``rank``.
+    Both conditions use GIN indexes of ``marketplace.voucher_search_documents``.
+    """
+    queryset = voucher_list() if queryset is None else queryset
+    query = SearchQuery(text, config=language.search_config, search_type="websearch")
+    # One filter() call, so that the language and the match are one join of the documents.
+    return (
+        queryset.filter(
+            Q(search_documents__language=language)
+            & (
+                Q(search_documents__document=query)
+                | Q(search_documents__content__trigram_word_similar=text)
+            )
+        )
+        .annotate(
+            rank=SearchRank(F("search_documents__document"), query)
+            + TrigramWordSimilarity(text, "search_documents__content")
+        )
+        .order_by("-rank", "id")
+    )
+
+
+def redemptions_of_user(*, user_id) -> QuerySet[Redemption]:
+    """A user's redemptions, newest first, with their voucher and code."""
+    return Redemption.objects.filter(user_id=user_id).select_related("voucher", "code")
+
+
+def saved_vouchers_of_user(*, user_id) -> QuerySet[SavedVoucher]:
+    """A user's saved vouchers, newest first, with the voucher and its business."""
+    return SavedVoucher.objects.filter(user_id=user_id).select_related("voucher__business")
