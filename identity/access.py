@@ -3,9 +3,10 @@
 from pika.db.access import Access, own
 
 ACCESS = {
-    # A user may see and end their own sessions.
+    # A user may see and end their own sessions, and open one (an API token, issued
+    # once the password has been checked) for themselves alone.
     "identity.Session": Access(
-        rules=(own("own", ["SELECT", "UPDATE", "DELETE"], "user_id = {me}"),),
+        rules=(own("own", ["SELECT", "INSERT", "UPDATE", "DELETE"], "user_id = {me}"),),
     ),
     # Tokens are issued and spent by services: the user may only see theirs exist.
     "identity.OneTimeToken": Access(rules=(own("own", ["SELECT"], "user_id = {me}"),)),

@@ -11,7 +11,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from payments.models import CURRENCY_CODE
-from pika.db.bounded import WGS84PointField
+from pika.db.bounded import BoundedTextField, WGS84PointField
 from pika.db.tables import schema_table
 from pika.models import PikaModel
 
@@ -107,7 +107,12 @@ class Voucher(PikaModel):
                 condition=Q(discount_value__gt=0), name="vouchers_discount_value_positive"
             ),
             models.CheckConstraint(
-                condition=Q(discount_type=DiscountType.FIXED, currency__regex=CURRENCY_CODE)
+                # isnull too: a NULL currency makes the regex NULL, which a CHECK lets pass.
+                condition=Q(
+                    discount_type=DiscountType.FIXED,
+                    currency__isnull=False,
+                    currency__regex=CURRENCY_CODE,
+                )
                 | Q(discount_type=DiscountType.PERCENTAGE, currency__isnull=True),
                 name="vouchers_fixed_amount_has_currency",
             ),
@@ -348,14 +353,18 @@ class VoucherSearchDocument(models.Model):
         "i18n.Language", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     document = SearchVectorField()
-    content = models.TextField()
+    # A title and a description of at most 10,000 characters each, and a space.
+    content = BoundedTextField(max_length=20_001)
 
     class Meta:
         db_table = schema_table("marketplace", "voucher_search_documents")
         indexes = [
+            # The match alone: a language index beside them would tempt the planner to read
+            # a whole language and filter. Deleting a language (rare) scans the table.
             GinIndex(fields=["document"], name="voucher_search_document_gin"),
-            GinIndex(OpClass("content", name="gin_trgm_ops"), name="voucher_search_content_trgm"),
-            models.Index(fields=["language"], name="voucher_search_language_idx"),
+            GinIndex(
+                OpClass("content", name="gin_trgm_ops"), name="voucher_search_content_trgm"
+            ),
         ]
 
     def __str__(self):

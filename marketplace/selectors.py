@@ -1,5 +1,6 @@
 """Reads of the marketplace: live vouchers, near a point, by text; redemptions."""
 
+from django.contrib.gis.db.models import PointField
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
@@ -47,6 +48,11 @@ def geography_point(*, lat: float, lng: float) -> Point:
     return Point(lng, lat, srid=4326)
 
 
+def geography_value(point: Point) -> Value:
+    """``point`` as a geography parameter of a query."""
+    return Value(point, output_field=PointField(geography=True, srid=4326))
+
+
 class KNNDistance(Func):
     """``a <-> b``: the distance the GiST index orders by (nearest first, no full sort)."""
 
@@ -69,7 +75,7 @@ def vouchers_nearby(
     return (
         queryset.filter(business__location__dwithin=(point, radius_m))
         .annotate(distance_m=Distance("business__location", point))
-        .order_by(KNNDistance(F("business__location"), Value(point)), "id")
+        .order_by(KNNDistance(F("business__location"), geography_value(point)), "id")
     )
 
 
@@ -78,7 +84,7 @@ def businesses_nearby(*, point: Point, radius_m: float) -> QuerySet[Business]:
     return (
         Business.objects.filter(is_active=True, location__dwithin=(point, radius_m))
         .annotate(distance_m=Distance("location", point))
-        .order_by(KNNDistance(F("location"), Value(point)), "id")
+        .order_by(KNNDistance(F("location"), geography_value(point)), "id")
     )
 
 
@@ -97,21 +103,29 @@ def vouchers_search(
     Both conditions use GIN indexes of ``marketplace.voucher_search_documents``.
     """
     queryset = voucher_list() if queryset is None else queryset
-    query = SearchQuery(text, config=language.search_config, search_type="websearch")
+    query = search_query(text=text, language=language)
     # One filter() call, so that the language and the match are one join of the documents.
     return (
-        queryset.filter(
-            Q(search_documents__language=language)
-            & (
-                Q(search_documents__document=query)
-                | Q(search_documents__content__trigram_word_similar=text)
-            )
-        )
+        queryset.filter(search_match(text=text, language=language, prefix="search_documents__"))
         .annotate(
             rank=SearchRank(F("search_documents__document"), query)
             + TrigramWordSimilarity(text, "search_documents__content")
         )
         .order_by("-rank", "id")
+    )
+
+
+def search_query(*, text: str, language: Language) -> SearchQuery:
+    """``text`` as a web-search-style query under ``language``'s configuration."""
+    return SearchQuery(text, config=language.search_config, search_type="websearch")
+
+
+def search_match(*, text: str, language: Language, prefix: str = "") -> Q:
+    """Search documents in ``language`` that match ``text`` by words or, for a typo, by
+    trigram word similarity (a BitmapOr of the two GIN indexes)."""
+    return Q(**{f"{prefix}language": language}) & (
+        Q(**{f"{prefix}document": search_query(text=text, language=language)})
+        | Q(**{f"{prefix}content__trigram_word_similar": text})
     )
 
 

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='voucher',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('currency__regex', '^[A-Z]{3}$'), ('discount_type', 'fixed')), models.Q(('currency__isnull', True), ('discount_type', 'percentage')), _connector='OR'), name='vouchers_fixed_amount_has_currency'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('currency__isnull', False), ('currency__regex', '^[A-Z]{3}$'), ('discount_type', 'fixed')), models.Q(('currency__isnull', True), ('discount_type', 'percentage')), _connector='OR'), name='vouchers_fixed_amount_has_currency'),
         ),
         migrations.AddConstraint(
             model_name='voucher',

@@ -28,6 +28,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 COMMENT ON FUNCTION marketplace.voucher_is_live(pg_catalog.varchar, pg_catalog.timestamptz, pg_catalog.timestamptz) IS
     'Whether a voucher is live: published and inside its validity window.';
+GRANT EXECUTE ON FUNCTION marketplace.voucher_is_live(pg_catalog.varchar, pg_catalog.timestamptz, pg_catalog.timestamptz) TO application_role;
 
 CREATE FUNCTION marketplace.refuse(code pg_catalog.text, detail pg_catalog.text)
 RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$

@@ -22,5 +22,6 @@ class VoucherFactory(factory.django.DjangoModelFactory):
     discount_type = DiscountType.FIXED
     discount_value = Decimal("5.00")
     currency = "EUR"
-    valid_from = factory.LazyFunction(timezone.now)
+    # An hour ago: inside a test transaction, now() is when the transaction began.
+    valid_from = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
     expires_at = factory.LazyAttribute(lambda v: v.valid_from + datetime.timedelta(days=30))

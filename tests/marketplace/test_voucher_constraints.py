@@ -26,20 +26,30 @@ def set_columns(voucher, **values):
         ("vouchers_max_redemptions_positive", {"max_redemptions": 0}),
         ("vouchers_max_per_user_positive", {"max_per_user": 0}),
         ("vouchers_valid_from_before_expiry", {"valid_from": "2030-01-01T00:00:00Z"}),
-        ("vouchers_percentage_at_most_100", {"discount_type": "percentage", "discount_value": 101}),
+        (
+            "vouchers_percentage_at_most_100",
+            {"discount_type": "percentage", "discount_value": 101, "currency": None},
+        ),
+        ("vouchers_fixed_amount_has_currency", {"currency": None}),
+        ("vouchers_fixed_amount_has_currency", {"currency": "eur"}),
+        ("vouchers_fixed_amount_has_currency", {"discount_type": "percentage"}),
+        ("vouchers_title_key_shape", {"title_key": "business.1.name"}),
+        ("vouchers_description_key_shape", {"description_key": "voucher.1.title"}),
+        ("vouchers_terms_key_uniq", {"terms_key": "voucher.taken.terms"}),
         ("vouchers_discount_value_positive", {"discount_value": 0}),
         ("vouchers_state_valid", {"state": "bogus"}),
         ("vouchers_discount_type_valid", {"discount_type": "bogus"}),
     ],
 )
 def test_bad_voucher_row_is_refused(constraint, values):
+    VoucherFactory(terms_key="voucher.taken.terms")
     voucher = VoucherFactory(expires_at="2029-01-01T00:00:00Z")
     with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
         set_columns(voucher, **values)
 
 
 def test_a_percentage_of_exactly_100_and_a_full_counter_are_allowed():
-    voucher = VoucherFactory(discount_type="percentage", max_redemptions=3)
+    voucher = VoucherFactory(discount_type="percentage", currency=None, max_redemptions=3)
     set_columns(voucher, discount_value=100, current_redemptions=3)
     voucher.refresh_from_db()
     assert (voucher.discount_value, voucher.current_redemptions) == (100, 3)

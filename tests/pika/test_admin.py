@@ -62,6 +62,7 @@ def test_the_admin_shows_who_changed_an_object(superuser_client):
             "name": "French (edited)",
             "native_name": language.native_name,
             "is_active": "on",
+            "search_config": language.search_config,
         },
     )
     assert response.status_code == 302

@@ -43,11 +43,12 @@ def test_a_row_of_every_core_model_from_plain_sql():
     voucher_id = insert(
         Voucher,
         business_id=business_id,
-        title_key="t",
-        description_key="d",
-        terms_key="x",
+        title_key="voucher.sql.title",
+        description_key="voucher.sql.description",
+        terms_key="voucher.sql.terms",
         discount_type="fixed",
         discount_value="5.00",
+        currency="EUR",
         valid_from="2026-01-01T00:00:00Z",
         expires_at="2026-12-31T00:00:00Z",
     )

@@ -119,6 +119,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "identity"."sessions" TO application_rol
 ALTER TABLE "identity"."sessions" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "identity"."sessions" FORCE ROW LEVEL SECURITY;
 CREATE POLICY own_select ON "identity"."sessions" AS PERMISSIVE FOR SELECT TO application_role USING (user_id = (SELECT security.current_user_id()));
+CREATE POLICY own_insert ON "identity"."sessions" AS PERMISSIVE FOR INSERT TO application_role WITH CHECK (user_id = (SELECT security.current_user_id()));
 CREATE POLICY own_update ON "identity"."sessions" AS PERMISSIVE FOR UPDATE TO application_role USING (user_id = (SELECT security.current_user_id())) WITH CHECK (user_id = (SELECT security.current_user_id()));
 CREATE POLICY own_delete ON "identity"."sessions" AS PERMISSIVE FOR DELETE TO application_role USING (user_id = (SELECT security.current_user_id()));
 CREATE POLICY staff_select ON "identity"."sessions" AS PERMISSIVE FOR SELECT TO application_role USING ((SELECT security.has_perm('identity.view_session')) OR (SELECT security.has_perm('identity.change_session')));
@@ -397,7 +398,7 @@ CREATE POLICY staff_select ON "security"."security_events" AS PERMISSIVE FOR SEL
 CREATE POLICY staff_insert ON "security"."security_events" AS PERMISSIVE FOR INSERT TO application_role WITH CHECK ((SELECT security.has_perm('security.add_securityevent')));
 CREATE POLICY staff_update ON "security"."security_events" AS PERMISSIVE FOR UPDATE TO application_role USING (false) WITH CHECK (false);
 CREATE POLICY staff_delete ON "security"."security_events" AS PERMISSIVE FOR DELETE TO application_role USING (false);
-COMMENT ON SCHEMA security IS 'Access declaration installed: 0fb1626e4494e804052889de9ffdb5c50480f8fd2806d67dd5fa9795f48d1eb9';
+COMMENT ON SCHEMA security IS 'Access declaration installed: c9ea2b4fd1a2733fb368f0af17ebd8a9c001d14700e65a71efaf05597a754418';
 """
 
 
