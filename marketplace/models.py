@@ -362,9 +362,7 @@ class VoucherSearchDocument(models.Model):
             # The match alone: a language index beside them would tempt the planner to read
             # a whole language and filter. Deleting a language (rare) scans the table.
             GinIndex(fields=["document"], name="voucher_search_document_gin"),
-            GinIndex(
-                OpClass("content", name="gin_trgm_ops"), name="voucher_search_content_trgm"
-            ),
+            GinIndex(OpClass("content", name="gin_trgm_ops"), name="voucher_search_content_trgm"),
         ]
 
     def __str__(self):
