@@ -13,17 +13,19 @@ from django.utils import timezone
 from analytics.models import EventKind
 from analytics.services import event_record_after_commit
 from business.models import Business
-from i18n.models import Translation
+from i18n.models import Language, Translation
 from pika.errors import DomainError, Forbidden, Invalid, NotFound, refusal_from
 
 from .models import (
     CODE_ALPHABET,
     TRANSLATED_FIELDS,
     Redemption,
+    SavedVoucher,
     Voucher,
     VoucherCode,
     VoucherState,
 )
+from .selectors import voucher_list
 
 MAX_GENERATION_ROUNDS = 10
 
@@ -186,7 +188,7 @@ def vouchers_expire_due() -> int:
 
 
 def _voucher_for_update(voucher_id) -> Voucher:
-    voucher = Voucher.objects.select_for_update(of=("self",)).filter(pk=voucher_id).first()
+    voucher = Voucher.objects.select_for_update().filter(pk=voucher_id).first()
     if voucher is not None:
         return voucher
     if Voucher.objects.filter(pk=voucher_id).exists():
@@ -217,3 +219,102 @@ def _publishable_check(voucher: Voucher, now: datetime.datetime) -> None:
         )
     if not Business.objects.filter(pk=voucher.business_id, is_active=True).exists():
         raise DomainError("business_inactive", "The voucher's business is not active.")
+
+
+# What a business's staff may set on a voucher (the counters and the state have their own
+# writers).
+VOUCHER_EDITABLE = (
+    "discount_type",
+    "discount_value",
+    "currency",
+    "valid_from",
+    "expires_at",
+    "max_redemptions",
+    "max_per_user",
+)
+
+
+def voucher_create(*, business_id, texts: dict[str, dict[str, str]], **fields) -> Voucher:
+    """Create a draft voucher of a business, with its texts per language code.
+
+    Its translation keys are its own (``voucher.<id>.<field>``). Row level security lets
+    only the business's owner and managers (or staff with Django's permission) do this.
+    """
+    unknown = set(fields) - set(VOUCHER_EDITABLE)
+    if unknown:
+        raise Invalid("invalid", "Unknown fields.", {name: ["Unknown field."] for name in unknown})
+    if not business_manageable(business_id=business_id):
+        raise Forbidden("permission_denied", "Only the business's staff may add its vouchers.")
+    with transaction.atomic():
+        voucher = Voucher(business_id=business_id, state=VoucherState.DRAFT, **fields)
+        for field in TRANSLATED_FIELDS:
+            setattr(voucher, f"{field}_key", f"voucher.{voucher.pk}.{field}")
+        voucher.full_clean()
+        voucher.save(force_insert=True)
+        _texts_write(voucher, texts)
+    return voucher
+
+
+def voucher_update(
+    *, voucher_id, texts: dict[str, dict[str, str]] | None = None, **fields
+) -> Voucher:
+    """Change a voucher's terms and texts; an archived voucher is read-only."""
+    unknown = set(fields) - set(VOUCHER_EDITABLE)
+    if unknown:
+        raise Invalid("invalid", "Unknown fields.", {name: ["Unknown field."] for name in unknown})
+    with transaction.atomic():
+        voucher = _voucher_for_update(voucher_id)
+        if voucher.state == VoucherState.ARCHIVED:
+            raise DomainError("voucher_archived", "An archived voucher cannot change.")
+        for name, value in fields.items():
+            setattr(voucher, name, value)
+        voucher.full_clean(exclude=["business"])
+        voucher.save()
+        _texts_write(voucher, texts or {})
+    return voucher
+
+
+def business_manageable(*, business_id) -> bool:
+    """Whether the acting user may manage the business's vouchers."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT security.is_business_staff(%s, '{owner,manager}')"
+            " OR security.has_perm('marketplace.add_voucher')",
+            [business_id],
+        )
+        return cursor.fetchone()[0]
+
+
+def _texts_write(voucher: Voucher, texts: dict[str, dict[str, str]]) -> None:
+    languages = dict(Language.objects.filter(code__in=texts).values_list("code", "pk"))
+    unknown = set(texts) - set(languages)
+    if unknown:
+        raise Invalid(
+            "invalid",
+            "Unknown languages.",
+            {f"texts.{code}": ["Unknown language."] for code in unknown},
+        )
+    for code, values in texts.items():
+        for field, value in values.items():
+            if field not in TRANSLATED_FIELDS:
+                raise Invalid("invalid", "Unknown text.", {f"texts.{code}.{field}": ["Unknown."]})
+            Translation.objects.update_or_create(
+                key=getattr(voucher, f"{field}_key"),
+                language_id=languages[code],
+                defaults={"value": value, "domain": "voucher"},
+            )
+
+
+def voucher_save(*, user_id, voucher_id) -> SavedVoucher:
+    """Save a live voucher for later; saving it again changes nothing."""
+    if not voucher_list().filter(pk=voucher_id).exists():
+        raise NotFound("not_found", "No such voucher on offer.")
+    saved, _ = SavedVoucher.objects.get_or_create(user_id=user_id, voucher_id=voucher_id)
+    return saved
+
+
+def voucher_unsave(*, user_id, voucher_id) -> None:
+    """Forget a saved voucher; one that was never saved is a 404."""
+    deleted, _ = SavedVoucher.objects.filter(user_id=user_id, voucher_id=voucher_id).delete()
+    if not deleted:
+        raise NotFound("not_found", "This voucher is not saved.")

@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
     "pika",
     *DOMAIN_APPS,
 ]
@@ -215,4 +217,24 @@ LOGGING = {
         # matters reaches the caller as a DatabaseUnreachable.
         "psycopg.pool": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
+}
+
+# The REST API under /api/v1/ (pika/api/): bearer tokens for programs, sessions for the
+# browsable API; one error shape (pika/api/errors.py); OpenAPI 3 at /api/schema/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "pika.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "EXCEPTION_HANDLER": "pika.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Pika API",
+    "DESCRIPTION": "Vouchers near you, in your language: search, save and redeem them.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
 }

@@ -1,0 +1,109 @@
+"""Businesses: listed, nearby, covering a point."""
+
+from django.contrib.gis.geos import Point
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from business.models import Business
+from i18n.api.language import requested_language
+from i18n.selectors import texts_resolve
+from marketplace import selectors
+from marketplace.api.serializers import LocationSerializer
+from marketplace.api.views import DEFAULT_RADIUS_M
+from pika.api import params
+from pika.api.errors import errors
+from pika.api.pagination import CreatedCursorPagination, PositionCursorPagination
+from pika.errors import NotFound
+
+
+class BusinessSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.SerializerMethodField()
+    description = serializers.SerializerMethodField()
+    category = serializers.UUIDField(source="category_id")
+    location = serializers.SerializerMethodField()
+    verification_status = serializers.CharField()
+    distance_m = serializers.SerializerMethodField()
+
+    def get_name(self, business) -> str:
+        return self.context["texts"].get(business.business_name_key, business.business_name_key)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_description(self, business):
+        key = business.business_description_key
+        return self.context["texts"].get(key, key) if key else None
+
+    @extend_schema_field(LocationSerializer(allow_null=True))
+    def get_location(self, business):
+        location = business.location
+        return {"lat": location.y, "lng": location.x} if location else None
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_distance_m(self, business):
+        distance = getattr(business, "distance_m", None)
+        return round(distance.m, 1) if distance is not None else None
+
+
+def render_businesses(businesses, language, many=True):
+    items = list(businesses) if many else [businesses]
+    keys = [b.business_name_key for b in items] + [
+        b.business_description_key for b in items if b.business_description_key
+    ]
+    texts = texts_resolve(keys=keys, language_code=language.code)
+    return BusinessSerializer(businesses, many=many, context={"texts": texts}).data
+
+
+class BusinessListView(APIView):
+    """Active businesses; ``near`` orders them by distance, ``covers`` keeps those whose
+    service area covers the point."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("near", str, description="`<lat>,<lng>`"),
+            OpenApiParameter("radius", float, description="Metres around `near`."),
+            OpenApiParameter("covers", str, description="`<lat>,<lng>`"),
+            OpenApiParameter("lang", str),
+            OpenApiParameter("cursor", str),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={200: BusinessSerializer(many=True), **errors(400)},
+    )
+    def get(self, request):
+        query = request.query_params
+        language = requested_language(request)
+        businesses = Business.objects.filter(is_active=True)
+        paginator = CreatedCursorPagination()
+        if "covers" in query:
+            lat, lng = params.lat_lng("covers", query["covers"])
+            businesses = selectors.businesses_covering(point=Point(lng, lat, srid=4326))
+        if "near" in query:
+            lat, lng = params.lat_lng("near", query["near"])
+            radius = params.radius(
+                "radius",
+                query.get("radius"),
+                default=DEFAULT_RADIUS_M,
+                maximum=selectors.MAX_RADIUS_M,
+            )
+            near = selectors.businesses_nearby(point=Point(lng, lat, srid=4326), radius_m=radius)
+            businesses = near.filter(pk__in=businesses.values("pk")) if "covers" in query else near
+            paginator = PositionCursorPagination()
+        elif "radius" in query:
+            raise params.invalid("radius", "needs `near`.")
+        page = paginator.paginate_queryset(businesses, request, view=self)
+        return paginator.get_paginated_response(render_businesses(page, language))
+
+
+class BusinessDetailView(APIView):
+    """One active business."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("lang", str)],
+        responses={200: BusinessSerializer, **errors(400, 404)},
+    )
+    def get(self, request, business_id):
+        business = Business.objects.filter(pk=business_id, is_active=True).first()
+        if business is None:
+            raise NotFound("not_found", "No such business.")
+        return Response(render_businesses(business, requested_language(request), many=False))

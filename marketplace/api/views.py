@@ -1,0 +1,277 @@
+"""The marketplace's endpoints: views parse input, call a selector or a service, shape output."""
+
+from django.contrib.gis.geos import Point
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from i18n.api.language import requested_language
+from i18n.selectors import texts_resolve
+from marketplace import selectors, services
+from marketplace.api.serializers import (
+    RedeemRequestSerializer,
+    RedemptionSerializer,
+    SaveRequestSerializer,
+    VoucherSerializer,
+    VoucherWriteSerializer,
+    voucher_keys,
+)
+from pika.api import params
+from pika.api.errors import errors
+from pika.api.pagination import CreatedCursorPagination, PositionCursorPagination
+from pika.errors import Invalid, NotFound
+
+DEFAULT_RADIUS_M = 5_000
+
+LIST_PARAMETERS = [
+    OpenApiParameter("near", str, description="`<lat>,<lng>`: nearest first, with `distance_m`."),
+    OpenApiParameter(
+        "radius",
+        float,
+        description=f"Metres around `near` (default {DEFAULT_RADIUS_M}, "
+        f"at most {selectors.MAX_RADIUS_M}).",
+    ),
+    OpenApiParameter("q", str, description="Full-text search in the language; forgives a typo."),
+    OpenApiParameter("business", str, description="A business's id."),
+    OpenApiParameter("category", str, description="A category's id."),
+    OpenApiParameter("lang", str, description="A language code; else `Accept-Language`."),
+    OpenApiParameter("cursor", str),
+    OpenApiParameter("page_size", int),
+]
+
+
+def render_vouchers(vouchers, language, many=True):
+    """Serialize vouchers with every text of the page resolved in one query."""
+    items = list(vouchers) if many else [vouchers]
+    texts = texts_resolve(keys=voucher_keys(items), language_code=language.code)
+    return VoucherSerializer(vouchers, many=many, context={"texts": texts}).data
+
+
+def voucher_visible(request):
+    """Live vouchers for everyone; staff see every voucher their permissions reach."""
+    return selectors.voucher_list(include_unlisted=request.user.is_staff)
+
+
+class VoucherListView(APIView):
+    """Live vouchers (nearby, searched, filtered); business staff create drafts."""
+
+    @extend_schema(
+        parameters=LIST_PARAMETERS, responses={200: VoucherSerializer(many=True), **errors(400)}
+    )
+    def get(self, request):
+        query = request.query_params
+        language = requested_language(request)
+        vouchers = voucher_visible(request)
+        if "business" in query:
+            vouchers = vouchers.filter(business_id=params.uuid_value("business", query["business"]))
+        if "category" in query:
+            vouchers = vouchers.filter(
+                business__category_id=params.uuid_value("category", query["category"])
+            )
+        ordered_by_position = False
+        if "q" in query:
+            text = query["q"].strip()
+            if not text or len(text) > 200:
+                raise params.invalid("q", "give 1 to 200 characters.")
+            vouchers = selectors.vouchers_search(text=text, language=language, queryset=vouchers)
+            ordered_by_position = True
+        if "near" in query:
+            lat, lng = params.lat_lng("near", query["near"])
+            radius = params.radius(
+                "radius",
+                query.get("radius"),
+                default=DEFAULT_RADIUS_M,
+                maximum=selectors.MAX_RADIUS_M,
+            )
+            vouchers = selectors.vouchers_nearby(
+                point=Point(lng, lat, srid=4326), radius_m=radius, queryset=vouchers
+            )
+            ordered_by_position = True
+        elif "radius" in query:
+            raise params.invalid("radius", "needs `near`.")
+        paginator = PositionCursorPagination() if ordered_by_position else CreatedCursorPagination()
+        page = paginator.paginate_queryset(vouchers, request, view=self)
+        return paginator.get_paginated_response(render_vouchers(page, language))
+
+    @extend_schema(
+        request=VoucherWriteSerializer, responses={201: VoucherSerializer, **errors(400, 401, 403)}
+    )
+    def post(self, request):
+        if not request.user.is_authenticated:
+            raise_not_authenticated()
+        given = VoucherWriteSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        fields = dict(given.validated_data)
+        business_id = fields.pop("business")
+        texts = fields.pop("texts", {})
+        voucher = services.voucher_create(business_id=business_id, texts=texts, **fields)
+        voucher = selectors.voucher_list(include_unlisted=True).get(pk=voucher.pk)
+        return Response(
+            render_vouchers(voucher, requested_language(request), many=False),
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def raise_not_authenticated():
+    raise NotAuthenticated()
+
+
+def voucher_or_404(request, voucher_id, *, include_unlisted=None):
+    include = request.user.is_staff if include_unlisted is None else include_unlisted
+    voucher = selectors.voucher_list(include_unlisted=include).filter(pk=voucher_id).first()
+    if voucher is None:
+        raise NotFound("not_found", "No such voucher.")
+    return voucher
+
+
+class VoucherDetailView(APIView):
+    """One voucher; its business's staff change it."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("lang", str)],
+        responses={200: VoucherSerializer, **errors(400, 404)},
+    )
+    def get(self, request, voucher_id):
+        voucher = voucher_or_404(request, voucher_id)
+        return Response(render_vouchers(voucher, requested_language(request), many=False))
+
+    @extend_schema(
+        request=VoucherWriteSerializer,
+        responses={200: VoucherSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def patch(self, request, voucher_id):
+        if not request.user.is_authenticated:
+            raise_not_authenticated()
+        given = VoucherWriteSerializer(data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        fields = dict(given.validated_data)
+        if "business" in fields:
+            raise Invalid("invalid", "A voucher cannot move.", {"business": ["Read-only."]})
+        texts = fields.pop("texts", None)
+        voucher_or_404(request, voucher_id, include_unlisted=True)
+        services.voucher_update(voucher_id=voucher_id, texts=texts, **fields)
+        voucher = voucher_or_404(request, voucher_id, include_unlisted=True)
+        return Response(render_vouchers(voucher, requested_language(request), many=False))
+
+
+class VoucherActionView(APIView):
+    """publish, pause or archive (``action`` in the URL)."""
+
+    permission_classes = (IsAuthenticated,)
+    action = ""
+
+    @extend_schema(request=None, responses={200: VoucherSerializer, **errors(401, 403, 404, 409)})
+    def post(self, request, voucher_id):
+        voucher_or_404(request, voucher_id, include_unlisted=True)
+        services.voucher_transition(voucher_id=voucher_id, action=self.action)
+        voucher = voucher_or_404(request, voucher_id, include_unlisted=True)
+        return Response(render_vouchers(voucher, requested_language(request), many=False))
+
+
+class VoucherRedeemView(APIView):
+    """Redeem a voucher (optionally one of its codes) once per ``Idempotency-Key``."""
+
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(
+        request=RedeemRequestSerializer,
+        parameters=[
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)
+        ],
+        responses={
+            201: RedemptionSerializer,
+            200: RedemptionSerializer,
+            **errors(400, 401, 404, 409),
+        },
+    )
+    def post(self, request, voucher_id):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not 1 <= len(key) <= 255:
+            raise params.invalid("Idempotency-Key", "a header of 1 to 255 characters is required.")
+        given = RedeemRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        result = services.voucher_redeem(
+            voucher_id=voucher_id,
+            idempotency_key=key,
+            code=given.validated_data.get("code") or None,
+        )
+        return Response(
+            RedemptionSerializer(result.redemption).data,
+            status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED,
+        )
+
+
+class RedemptionReverseView(APIView):
+    """Reverse a redemption (the business's staff)."""
+
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(
+        request=None, responses={200: RedemptionSerializer, **errors(401, 403, 404, 409)}
+    )
+    def post(self, request, redemption_id):
+        redemption = services.redemption_reverse(redemption_id=redemption_id)
+        return Response(RedemptionSerializer(redemption).data)
+
+
+class MyRedemptionsView(APIView):
+    """The signed-in user's redemptions, newest first."""
+
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(responses={200: RedemptionSerializer(many=True), **errors(401)})
+    def get(self, request):
+        paginator = CreatedCursorPagination()
+        page = paginator.paginate_queryset(
+            selectors.redemptions_of_user(user_id=request.user.pk), request, view=self
+        )
+        return paginator.get_paginated_response(RedemptionSerializer(page, many=True).data)
+
+
+class MySavedVouchersView(APIView):
+    """The signed-in user's saved vouchers; POST saves one."""
+
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("lang", str)],
+        responses={200: VoucherSerializer(many=True), **errors(400, 401)},
+    )
+    def get(self, request):
+        language = requested_language(request)
+        paginator = CreatedCursorPagination()
+        saved = paginator.paginate_queryset(
+            selectors.saved_vouchers_of_user(user_id=request.user.pk), request, view=self
+        )
+        return paginator.get_paginated_response(
+            render_vouchers([item.voucher for item in saved], language)
+        )
+
+    @extend_schema(
+        request=SaveRequestSerializer, responses={201: VoucherSerializer, **errors(400, 401, 404)}
+    )
+    def post(self, request):
+        given = SaveRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        saved = services.voucher_save(
+            user_id=request.user.pk, voucher_id=given.validated_data["voucher"]
+        )
+        voucher = voucher_or_404(request, saved.voucher_id)
+        return Response(
+            render_vouchers(voucher, requested_language(request), many=False),
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class MySavedVoucherView(APIView):
+    """Unsave a voucher."""
+
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(responses={204: None, **errors(401, 404)})
+    def delete(self, request, voucher_id):
+        services.voucher_unsave(user_id=request.user.pk, voucher_id=voucher_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

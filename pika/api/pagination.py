@@ -1,0 +1,89 @@
+"""Cursor pagination: ``{"next", "previous", "results"}``, a page size the client may
+lower or raise up to a cap."""
+
+import base64
+import binascii
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination, CursorPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+class CreatedCursorPagination(CursorPagination):
+    """Keyset pagination, newest first: deep pages cost what the first does."""
+
+    ordering = ("-created_at", "-id")
+    page_size = PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+
+class PositionCursorPagination(BasePagination):
+    """For lists ordered by an expression (distance, rank): the cursor is an opaque position.
+
+    Same response shape as the keyset pagination; a deep page costs its offset.
+    """
+
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = _page_size(request, self.page_size_query_param)
+        self.offset = self._decode(request.query_params.get(self.cursor_query_param))
+        rows = list(queryset[self.offset : self.offset + self.page_size + 1])
+        self.has_next = len(rows) > self.page_size
+        return rows[: self.page_size]
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "next": self._link(self.offset + self.page_size) if self.has_next else None,
+                "previous": self._link(max(self.offset - self.page_size, 0))
+                if self.offset
+                else None,
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return CursorPagination().get_paginated_response_schema(schema)
+
+    def get_schema_operation_parameters(self, view):
+        return CreatedCursorPagination().get_schema_operation_parameters(view)
+
+    def _link(self, offset: int) -> str:
+        url = self.request.build_absolute_uri()
+        if offset == 0:
+            return remove_query_param(url, self.cursor_query_param)
+        token = base64.urlsafe_b64encode(f"o={offset}".encode()).decode()
+        return replace_query_param(url, self.cursor_query_param, token)
+
+    def _decode(self, token: str | None) -> int:
+        if not token:
+            return 0
+        try:
+            kind, _, value = base64.urlsafe_b64decode(token.encode()).decode().partition("=")
+            offset = int(value)
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            offset = -1
+        if kind != "o" or offset < 0:
+            raise ValidationError({"cursor": ["Invalid cursor."]})
+        return offset
+
+
+def _page_size(request, name: str) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return PAGE_SIZE
+    try:
+        size = int(raw)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise ValidationError({name: ["A positive whole number."]})
+    return min(size, MAX_PAGE_SIZE)

@@ -1,0 +1,46 @@
+"""Query parameters the API shares, parsed into values or refused naming the parameter."""
+
+import math
+import uuid
+
+from pika.errors import Invalid
+
+
+def invalid(name: str, message: str) -> Invalid:
+    """A 400 naming the parameter."""
+    return Invalid("invalid_parameter", f"Invalid {name}: {message}", {name: [message]})
+
+
+def lat_lng(name: str, raw: str) -> tuple[float, float]:
+    """``"<lat>,<lng>"`` in WGS 84 degrees."""
+    try:
+        lat_text, lng_text = raw.split(",")
+        lat, lng = float(lat_text), float(lng_text)
+    except ValueError:
+        raise invalid(name, "expected <lat>,<lng> in degrees.") from None
+    if not (math.isfinite(lat) and math.isfinite(lng)):
+        raise invalid(name, "coordinates must be finite numbers.")
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise invalid(name, "latitude must be within ±90 and longitude within ±180.")
+    return lat, lng
+
+
+def radius(name: str, raw: str | None, *, default: float, maximum: float) -> float:
+    """A radius in metres, above 0 and at most ``maximum``."""
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise invalid(name, "expected a number of metres.") from None
+    if not math.isfinite(value) or value <= 0 or value > maximum:
+        raise invalid(name, f"must be above 0 and at most {maximum:.0f} metres.")
+    return value
+
+
+def uuid_value(name: str, raw: str) -> uuid.UUID:
+    """A UUID."""
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise invalid(name, "expected a UUID.") from None
