@@ -8,10 +8,11 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
+from rest_framework.views import set_rollback
 
 from pika.errors import DomainError, Invalid, refusal_from
 
@@ -55,7 +56,7 @@ def error_response(status_code: int, code: str, detail: str, fields=None, header
 
 def exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: every error in the one shape, the transaction rolled back."""
-    transaction.set_rollback(True)
+    set_rollback()
     if isinstance(exc, DatabaseError) and (refusal := refusal_from(exc)) is not None:
         exc = refusal
     if isinstance(exc, Invalid):
