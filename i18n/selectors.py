@@ -1,7 +1,7 @@
 """Reads of translations."""
 
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from .models import Language, Translation
 
@@ -64,4 +64,13 @@ def language_codes() -> list[str]:
         Language.objects.filter(is_active=True)
         .order_by("-is_default", "code")
         .values_list("code", flat=True)
+    )
+
+
+def languages_active() -> QuerySet[Language]:
+    """Active languages, the default first, each with its fallback."""
+    return (
+        Language.objects.filter(is_active=True)
+        .select_related("fallback")
+        .order_by("-is_default", "code")
     )

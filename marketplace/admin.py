@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from pika.admin import HistoryAdmin, MapAdmin, TranslatedKeysMixin, translated_text
 
 from .models import Redemption, SavedVoucher, Voucher, VoucherCode
+from .selectors import redemption_counts_of_voucher
 
 
 class VoucherCodeInline(admin.TabularInline):
@@ -41,11 +44,28 @@ class VoucherAdmin(TranslatedKeysMixin, HistoryAdmin):
         translated_text("description_key"),
         translated_text("terms_key"),
         "current_redemptions",
+        "redemptions",
         "created_at",
         "updated_at",
     ]
     inlines = [VoucherCodeInline]
     show_full_result_count = False
+
+    @admin.display(description="redemptions")
+    def redemptions(self, voucher):
+        """The ledger's counts, linked to this voucher's redemptions (a hot voucher has too
+        many for an inline)."""
+        if voucher.pk is None:
+            return "—"
+        counts = redemption_counts_of_voucher(voucher_id=voucher.pk)
+        url = reverse("admin:marketplace_redemption_changelist")
+        return format_html(
+            '<a href="{}?voucher__id__exact={}">{} redeemed, {} reversed</a>',
+            url,
+            voucher.pk,
+            counts["redeemed"],
+            counts["reversed"],
+        )
 
 
 @admin.register(VoucherCode)

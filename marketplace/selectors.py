@@ -4,15 +4,16 @@ from django.contrib.gis.db.models import PointField
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import BooleanField, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, F, FloatField, Func, Q, QuerySet, Value
 
 from business.models import Business
 from i18n.models import Language
 
-from .models import Redemption, SavedVoucher, Voucher
+from .models import Redemption, RedemptionStatus, SavedVoucher, Voucher
 
-# The most a nearby search may reach, in metres (the API refuses more).
+# The most a nearby search may reach, in metres (the API refuses more), and its default.
 MAX_RADIUS_M = 50_000
+DEFAULT_RADIUS_M = 5_000
 
 
 def is_live(prefix: str = "") -> Func:
@@ -79,18 +80,29 @@ def vouchers_nearby(
     )
 
 
-def businesses_nearby(*, point: Point, radius_m: float) -> QuerySet[Business]:
+def businesses_active() -> QuerySet[Business]:
+    """The businesses the marketplace shows."""
+    return Business.objects.filter(is_active=True)
+
+
+def businesses_nearby(
+    *, point: Point, radius_m: float, queryset: QuerySet[Business] | None = None
+) -> QuerySet[Business]:
     """Active businesses within ``radius_m`` of ``point``, nearest first, with ``distance_m``."""
+    queryset = businesses_active() if queryset is None else queryset
     return (
-        Business.objects.filter(is_active=True, location__dwithin=(point, radius_m))
+        queryset.filter(location__dwithin=(point, radius_m))
         .annotate(distance_m=Distance("location", point))
         .order_by(KNNDistance(F("location"), geography_value(point)), "id")
     )
 
 
-def businesses_covering(*, point: Point) -> QuerySet[Business]:
+def businesses_covering(
+    *, point: Point, queryset: QuerySet[Business] | None = None
+) -> QuerySet[Business]:
     """Active businesses whose service area covers ``point``."""
-    return Business.objects.filter(is_active=True, service_area__covers=point)
+    queryset = businesses_active() if queryset is None else queryset
+    return queryset.filter(service_area__covers=point)
 
 
 def vouchers_search(
@@ -137,3 +149,16 @@ def redemptions_of_user(*, user_id) -> QuerySet[Redemption]:
 def saved_vouchers_of_user(*, user_id) -> QuerySet[SavedVoucher]:
     """A user's saved vouchers, newest first, with the voucher and its business."""
     return SavedVoucher.objects.filter(user_id=user_id).select_related("voucher__business")
+
+
+def redemption_counts_of_voucher(*, voucher_id) -> dict[str, int]:
+    """How many of a voucher's redemptions are in each status (every status present)."""
+    counts = dict.fromkeys(RedemptionStatus.values, 0)
+    rows = (
+        Redemption.objects.filter(voucher_id=voucher_id)
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts.update(dict(rows))
+    return counts

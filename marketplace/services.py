@@ -177,14 +177,20 @@ def voucher_transition(*, voucher_id, action: str) -> Voucher:
     return voucher
 
 
-def vouchers_expire_due() -> int:
+def vouchers_expire_due(*, limit: int | None = None) -> int:
     """Write ``expired`` on published or paused vouchers past their expiry; return how many.
 
-    Only bookkeeping: being past ``expires_at`` already makes a voucher not live.
+    Only bookkeeping: being past ``expires_at`` already makes a voucher not live. With
+    ``limit``, at most that many, skipping rows another transaction holds (a redemption in
+    flight), so that a caller can work through a large backlog in short transactions.
     """
-    return Voucher.objects.filter(
+    due = Voucher.objects.filter(
         state__in=[VoucherState.PUBLISHED, VoucherState.PAUSED], expires_at__lte=Now()
-    ).update(state=VoucherState.EXPIRED, updated_at=Now())
+    )
+    if limit is not None:
+        batch = due.order_by().select_for_update(skip_locked=True).values("pk")[:limit]
+        due = Voucher.objects.filter(pk__in=batch)
+    return due.update(state=VoucherState.EXPIRED, updated_at=Now())
 
 
 def _voucher_for_update(voucher_id) -> Voucher:
@@ -305,12 +311,14 @@ def _texts_write(voucher: Voucher, texts: dict[str, dict[str, str]]) -> None:
             )
 
 
-def voucher_save(*, user_id, voucher_id) -> SavedVoucher:
-    """Save a live voucher for later; saving it again changes nothing."""
+def voucher_save(*, user_id, voucher_id) -> tuple[SavedVoucher, bool]:
+    """Save a live voucher for later; saving it again changes nothing.
+
+    Returns the saved row and whether this call created it.
+    """
     if not voucher_list().filter(pk=voucher_id).exists():
         raise NotFound("not_found", "No such voucher on offer.")
-    saved, _ = SavedVoucher.objects.get_or_create(user_id=user_id, voucher_id=voucher_id)
-    return saved
+    return SavedVoucher.objects.get_or_create(user_id=user_id, voucher_id=voucher_id)
 
 
 def voucher_unsave(*, user_id, voucher_id) -> None:

@@ -1,20 +1,18 @@
 """Businesses: listed, nearby, covering a point."""
 
-from django.contrib.gis.geos import Point
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from business.models import Business
 from i18n.api.language import requested_language
 from i18n.selectors import texts_resolve
 from marketplace import selectors
 from marketplace.api.serializers import LocationSerializer
-from marketplace.api.views import DEFAULT_RADIUS_M
+from marketplace.api.views import NEAR
 from pika.api import params
 from pika.api.errors import errors
 from pika.api.pagination import CreatedCursorPagination, PositionCursorPagination
+from pika.api.views import ApiView
 from pika.errors import NotFound
 
 
@@ -55,15 +53,14 @@ def render_businesses(businesses, language, many=True):
     return BusinessSerializer(businesses, many=many, context={"texts": texts}).data
 
 
-class BusinessListView(APIView):
+class BusinessListView(ApiView):
     """Active businesses; ``near`` orders them by distance, ``covers`` keeps those whose
     service area covers the point."""
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("near", str, description="`<lat>,<lng>`"),
-            OpenApiParameter("radius", float, description="Metres around `near`."),
-            OpenApiParameter("covers", str, description="`<lat>,<lng>`"),
+            *params.near_parameters(**NEAR),
+            OpenApiParameter("covers", str, description="`<lat>,<lng>`: service area covers it."),
             OpenApiParameter("lang", str),
             OpenApiParameter("cursor", str),
             OpenApiParameter("page_size", int),
@@ -73,29 +70,22 @@ class BusinessListView(APIView):
     def get(self, request):
         query = request.query_params
         language = requested_language(request)
-        businesses = Business.objects.filter(is_active=True)
+        businesses = selectors.businesses_active()
         paginator = CreatedCursorPagination()
         if "covers" in query:
-            lat, lng = params.lat_lng("covers", query["covers"])
-            businesses = selectors.businesses_covering(point=Point(lng, lat, srid=4326))
-        if "near" in query:
-            lat, lng = params.lat_lng("near", query["near"])
-            radius = params.radius(
-                "radius",
-                query.get("radius"),
-                default=DEFAULT_RADIUS_M,
-                maximum=selectors.MAX_RADIUS_M,
+            covered = params.point("covers", query["covers"])
+            businesses = selectors.businesses_covering(point=covered, queryset=businesses)
+        if nearby := params.near(query, **NEAR):
+            centre, radius = nearby
+            businesses = selectors.businesses_nearby(
+                point=centre, radius_m=radius, queryset=businesses
             )
-            near = selectors.businesses_nearby(point=Point(lng, lat, srid=4326), radius_m=radius)
-            businesses = near.filter(pk__in=businesses.values("pk")) if "covers" in query else near
             paginator = PositionCursorPagination()
-        elif "radius" in query:
-            raise params.invalid("radius", "needs `near`.")
         page = paginator.paginate_queryset(businesses, request, view=self)
         return paginator.get_paginated_response(render_businesses(page, language))
 
 
-class BusinessDetailView(APIView):
+class BusinessDetailView(ApiView):
     """One active business."""
 
     @extend_schema(
@@ -103,7 +93,7 @@ class BusinessDetailView(APIView):
         responses={200: BusinessSerializer, **errors(400, 404)},
     )
     def get(self, request, business_id):
-        business = Business.objects.filter(pk=business_id, is_active=True).first()
+        business = selectors.businesses_active().filter(pk=business_id).first()
         if business is None:
             raise NotFound("not_found", "No such business.")
         return Response(render_businesses(business, requested_language(request), many=False))

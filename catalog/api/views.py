@@ -3,12 +3,12 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from catalog.models import Category
+from catalog.selectors import categories_active
 from i18n.api.language import requested_language
 from i18n.selectors import texts_resolve
 from pika.api.errors import errors
+from pika.api.views import ApiView
 
 
 class CategorySerializer(serializers.Serializer):
@@ -21,7 +21,7 @@ class CategorySerializer(serializers.Serializer):
         return self.context["texts"].get(category.name_key, category.name_key)
 
 
-class CategoryListView(APIView):
+class CategoryListView(ApiView):
     """Active categories, in their order (a short list: not paginated)."""
 
     authentication_classes = ()
@@ -32,7 +32,7 @@ class CategoryListView(APIView):
         responses={200: CategorySerializer(many=True), **errors(400)},
     )
     def get(self, request):
-        categories = list(Category.objects.filter(is_active=True).order_by("sort_order", "slug"))
+        categories = list(categories_active())
         texts = texts_resolve(
             keys=[c.name_key for c in categories], language_code=requested_language(request).code
         )

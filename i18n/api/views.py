@@ -3,9 +3,10 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from i18n.models import Language
+from i18n.selectors import languages_active
+from pika.api.views import ApiView
 
 
 class LanguageSerializer(serializers.ModelSerializer):
@@ -16,7 +17,7 @@ class LanguageSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "native_name", "is_default", "fallback"]
 
 
-class LanguageListView(APIView):
+class LanguageListView(ApiView):
     """The active languages, the default first (a short list: not paginated)."""
 
     authentication_classes = ()
@@ -24,7 +25,4 @@ class LanguageListView(APIView):
 
     @extend_schema(responses={200: LanguageSerializer(many=True)})
     def get(self, request):
-        languages = Language.objects.filter(is_active=True).select_related("fallback")
-        return Response(
-            LanguageSerializer(languages.order_by("-is_default", "code"), many=True).data
-        )
+        return Response(LanguageSerializer(languages_active(), many=True).data)

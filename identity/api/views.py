@@ -5,11 +5,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from identity.services import api_token_issue, api_token_revoke
 from pika.api.authentication import BearerTokenAuthentication
 from pika.api.errors import errors
+from pika.api.views import ApiView
 from pika.errors import DomainError, Unauthenticated
 
 
@@ -23,7 +23,7 @@ class TokenSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class TokenCreateView(APIView):
+class TokenCreateView(ApiView):
     """Exchange an email and a password for a bearer token."""
 
     authentication_classes = ()
@@ -52,7 +52,7 @@ class TokenCreateView(APIView):
         )
 
 
-class TokenCurrentView(APIView):
+class TokenCurrentView(ApiView):
     """Revoke the token this request was made with."""
 
     authentication_classes = (BearerTokenAuthentication,)

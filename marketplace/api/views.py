@@ -1,12 +1,10 @@
 """The marketplace's endpoints: views parse input, call a selector or a service, shape output."""
 
-from django.contrib.gis.geos import Point
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from i18n.api.language import requested_language
 from i18n.selectors import texts_resolve
@@ -22,18 +20,13 @@ from marketplace.api.serializers import (
 from pika.api import params
 from pika.api.errors import errors
 from pika.api.pagination import CreatedCursorPagination, PositionCursorPagination
+from pika.api.views import ApiView
 from pika.errors import Invalid, NotFound
 
-DEFAULT_RADIUS_M = 5_000
+NEAR = {"default_radius": selectors.DEFAULT_RADIUS_M, "max_radius": selectors.MAX_RADIUS_M}
 
 LIST_PARAMETERS = [
-    OpenApiParameter("near", str, description="`<lat>,<lng>`: nearest first, with `distance_m`."),
-    OpenApiParameter(
-        "radius",
-        float,
-        description=f"Metres around `near` (default {DEFAULT_RADIUS_M}, "
-        f"at most {selectors.MAX_RADIUS_M}).",
-    ),
+    *params.near_parameters(**NEAR),
     OpenApiParameter("q", str, description="Full-text search in the language; forgives a typo."),
     OpenApiParameter("business", str, description="A business's id."),
     OpenApiParameter("category", str, description="A category's id."),
@@ -55,7 +48,7 @@ def voucher_visible(request):
     return selectors.voucher_list(include_unlisted=request.user.is_staff)
 
 
-class VoucherListView(APIView):
+class VoucherListView(ApiView):
     """Live vouchers (nearby, searched, filtered); business staff create drafts."""
 
     @extend_schema(
@@ -78,20 +71,10 @@ class VoucherListView(APIView):
                 raise params.invalid("q", "give 1 to 200 characters.")
             vouchers = selectors.vouchers_search(text=text, language=language, queryset=vouchers)
             ordered_by_position = True
-        if "near" in query:
-            lat, lng = params.lat_lng("near", query["near"])
-            radius = params.radius(
-                "radius",
-                query.get("radius"),
-                default=DEFAULT_RADIUS_M,
-                maximum=selectors.MAX_RADIUS_M,
-            )
-            vouchers = selectors.vouchers_nearby(
-                point=Point(lng, lat, srid=4326), radius_m=radius, queryset=vouchers
-            )
+        if nearby := params.near(query, **NEAR):
+            centre, radius = nearby
+            vouchers = selectors.vouchers_nearby(point=centre, radius_m=radius, queryset=vouchers)
             ordered_by_position = True
-        elif "radius" in query:
-            raise params.invalid("radius", "needs `near`.")
         paginator = PositionCursorPagination() if ordered_by_position else CreatedCursorPagination()
         page = paginator.paginate_queryset(vouchers, request, view=self)
         return paginator.get_paginated_response(render_vouchers(page, language))
@@ -127,7 +110,7 @@ def voucher_or_404(request, voucher_id, *, include_unlisted=None):
     return voucher
 
 
-class VoucherDetailView(APIView):
+class VoucherDetailView(ApiView):
     """One voucher; its business's staff change it."""
 
     @extend_schema(
@@ -157,7 +140,7 @@ class VoucherDetailView(APIView):
         return Response(render_vouchers(voucher, requested_language(request), many=False))
 
 
-class VoucherActionView(APIView):
+class VoucherActionView(ApiView):
     """publish, pause or archive (``action`` in the URL)."""
 
     permission_classes = (IsAuthenticated,)
@@ -171,7 +154,7 @@ class VoucherActionView(APIView):
         return Response(render_vouchers(voucher, requested_language(request), many=False))
 
 
-class VoucherRedeemView(APIView):
+class VoucherRedeemView(ApiView):
     """Redeem a voucher (optionally one of its codes) once per ``Idempotency-Key``."""
 
     permission_classes = (IsAuthenticated,)
@@ -204,7 +187,7 @@ class VoucherRedeemView(APIView):
         )
 
 
-class RedemptionReverseView(APIView):
+class RedemptionReverseView(ApiView):
     """Reverse a redemption (the business's staff)."""
 
     permission_classes = (IsAuthenticated,)
@@ -217,7 +200,7 @@ class RedemptionReverseView(APIView):
         return Response(RedemptionSerializer(redemption).data)
 
 
-class MyRedemptionsView(APIView):
+class MyRedemptionsView(ApiView):
     """The signed-in user's redemptions, newest first."""
 
     permission_classes = (IsAuthenticated,)
@@ -231,7 +214,7 @@ class MyRedemptionsView(APIView):
         return paginator.get_paginated_response(RedemptionSerializer(page, many=True).data)
 
 
-class MySavedVouchersView(APIView):
+class MySavedVouchersView(ApiView):
     """The signed-in user's saved vouchers; POST saves one."""
 
     permission_classes = (IsAuthenticated,)
@@ -251,22 +234,24 @@ class MySavedVouchersView(APIView):
         )
 
     @extend_schema(
-        request=SaveRequestSerializer, responses={201: VoucherSerializer, **errors(400, 401, 404)}
+        request=SaveRequestSerializer,
+        responses={201: VoucherSerializer, 200: VoucherSerializer, **errors(400, 401, 404)},
+        description="201 when this saves the voucher, 200 when it was already saved.",
     )
     def post(self, request):
         given = SaveRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        saved = services.voucher_save(
+        saved, created = services.voucher_save(
             user_id=request.user.pk, voucher_id=given.validated_data["voucher"]
         )
         voucher = voucher_or_404(request, saved.voucher_id)
         return Response(
             render_vouchers(voucher, requested_language(request), many=False),
-            status=status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
-class MySavedVoucherView(APIView):
+class MySavedVoucherView(ApiView):
     """Unsave a voucher."""
 
     permission_classes = (IsAuthenticated,)

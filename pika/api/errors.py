@@ -19,6 +19,10 @@ from pika.errors import DomainError, Invalid, refusal_from
 logger = logging.getLogger("pika.api")
 
 RETRY_AFTER_SECONDS = 2
+UNAVAILABLE = {
+    "code": "database_unavailable",
+    "detail": "The database is unavailable; try again shortly.",
+}
 
 # DRF's exception classes → stable codes.
 DRF_CODES = {
@@ -110,12 +114,7 @@ def _database_error(exc: DatabaseError):
         return error_response(500, "server_error", "The server is not set up correctly.")
     if isinstance(exc, OperationalError | InterfaceError):
         logger.warning("the database connection was lost: %s", exc)
-        return error_response(
-            503,
-            "database_unavailable",
-            "The database is unavailable; try again shortly.",
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
+        return error_response(503, **UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     return None
 
 

@@ -3,6 +3,9 @@
 import math
 import uuid
 
+from django.contrib.gis.geos import Point
+from drf_spectacular.utils import OpenApiParameter
+
 from pika.errors import Invalid
 
 
@@ -25,6 +28,40 @@ def lat_lng(name: str, raw: str) -> tuple[float, float]:
     return lat, lng
 
 
+def point(name: str, raw: str) -> Point:
+    """``"<lat>,<lng>"`` as a WGS 84 point."""
+    lat, lng = lat_lng(name, raw)
+    return Point(lng, lat, srid=4326)
+
+
+def near(query, *, default_radius: float, max_radius: float) -> tuple[Point, float] | None:
+    """``near=<lat>,<lng>`` with an optional ``radius`` in metres; None without ``near``.
+
+    ``radius`` without ``near`` is refused rather than ignored.
+    """
+    if "near" not in query:
+        if "radius" in query:
+            raise invalid("radius", "needs `near`.")
+        return None
+    centre = point("near", query["near"])
+    return centre, radius("radius", query.get("radius"), default=default_radius, maximum=max_radius)
+
+
+def near_parameters(*, default_radius: float, max_radius: float) -> list[OpenApiParameter]:
+    """The OpenAPI description of ``near`` and ``radius``."""
+    return [
+        OpenApiParameter(
+            "near", str, description="`<lat>,<lng>`: nearest first, with `distance_m`."
+        ),
+        OpenApiParameter(
+            "radius",
+            float,
+            description=f"Metres around `near` (default {default_radius:.0f}, "
+            f"at most {max_radius:.0f}).",
+        ),
+    ]
+
+
 def radius(name: str, raw: str | None, *, default: float, maximum: float) -> float:
     """A radius in metres, above 0 and at most ``maximum``."""
     if raw is None:
@@ -44,3 +81,15 @@ def uuid_value(name: str, raw: str) -> uuid.UUID:
         return uuid.UUID(raw)
     except ValueError:
         raise invalid(name, "expected a UUID.") from None
+
+
+class AnyUuidConverter:
+    """A path segment meant to be a UUID; any text matches so that ``ApiView`` answers 400."""
+
+    regex = "[^/]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)

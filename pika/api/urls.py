@@ -1,6 +1,6 @@
 """``/api/v1/``: every app's endpoints, the OpenAPI schema and its interactive docs."""
 
-from django.urls import path
+from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from business.api.views import BusinessDetailView, BusinessListView
@@ -8,7 +8,10 @@ from catalog.api.views import CategoryListView
 from i18n.api.views import LanguageListView
 from identity.api.views import TokenCreateView, TokenCurrentView
 from marketplace.api import views as marketplace
+from pika.api.params import AnyUuidConverter
 from users.api.views import MeView
+
+register_converter(AnyUuidConverter, "anyuuid")
 
 v1 = [
     path("auth/tokens/", TokenCreateView.as_view(), name="token-create"),
@@ -16,28 +19,28 @@ v1 = [
     path("languages/", LanguageListView.as_view(), name="language-list"),
     path("categories/", CategoryListView.as_view(), name="category-list"),
     path("businesses/", BusinessListView.as_view(), name="business-list"),
-    path("businesses/<uuid:business_id>/", BusinessDetailView.as_view(), name="business-detail"),
+    path("businesses/<anyuuid:business_id>/", BusinessDetailView.as_view(), name="business-detail"),
     path("vouchers/", marketplace.VoucherListView.as_view(), name="voucher-list"),
     path(
-        "vouchers/<uuid:voucher_id>/",
+        "vouchers/<anyuuid:voucher_id>/",
         marketplace.VoucherDetailView.as_view(),
         name="voucher-detail",
     ),
     *(
         path(
-            f"vouchers/<uuid:voucher_id>/{action}/",
+            f"vouchers/<anyuuid:voucher_id>/{action}/",
             marketplace.VoucherActionView.as_view(action=action),
             name=f"voucher-{action}",
         )
         for action in ("publish", "pause", "archive")
     ),
     path(
-        "vouchers/<uuid:voucher_id>/redeem/",
+        "vouchers/<anyuuid:voucher_id>/redeem/",
         marketplace.VoucherRedeemView.as_view(),
         name="voucher-redeem",
     ),
     path(
-        "redemptions/<uuid:redemption_id>/reverse/",
+        "redemptions/<anyuuid:redemption_id>/reverse/",
         marketplace.RedemptionReverseView.as_view(),
         name="redemption-reverse",
     ),
@@ -45,7 +48,7 @@ v1 = [
     path("me/redemptions/", marketplace.MyRedemptionsView.as_view(), name="my-redemptions"),
     path("me/saved-vouchers/", marketplace.MySavedVouchersView.as_view(), name="my-saved-vouchers"),
     path(
-        "me/saved-vouchers/<uuid:voucher_id>/",
+        "me/saved-vouchers/<anyuuid:voucher_id>/",
         marketplace.MySavedVoucherView.as_view(),
         name="my-saved-voucher",
     ),

@@ -1,9 +1,11 @@
 """Probe views for the tests: what the database thinks of the current request."""
 
 from django.contrib import admin
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.urls import path
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from users.models import User
 
@@ -50,7 +52,46 @@ def stream(request):
     return StreamingHttpResponse(body())
 
 
+def backend_terminate(victim) -> None:
+    """Terminate ``victim``'s server process from another session, as a failover would."""
+    with victim.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    killer = connections.create_connection("default")
+    try:
+        with killer.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+    finally:
+        killer.close()
+
+
+class LoseConnection(APIView):
+    """Renames the user, then kills its own connection on the first ``?times=`` attempts.
+
+    The request object is the same across the middleware's retries, so it counts them.
+    """
+
+    def _attempt(self, request):
+        django_request = request._request
+        django_request.attempts = getattr(django_request, "attempts", 0) + 1
+        attempt = django_request.attempts
+        if request.user.is_authenticated:
+            User.objects.filter(pk=request.user.pk).update(first_name=f"attempt {attempt}")
+        if attempt <= int(request.query_params.get("times", "0")):
+            backend_terminate(connection)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        return Response({"attempts": attempt, "body": request.data or None})
+
+    def get(self, request):
+        return self._attempt(request)
+
+    def post(self, request):
+        return self._attempt(request)
+
+
 urlpatterns = [
+    path("api/lose-connection/", LoseConnection.as_view()),
     path("whoami/", whoami),
     path("write-then-fail/", write_then_fail),
     path("write-then-refuse/", write_then_refuse),

@@ -71,3 +71,17 @@ def test_the_admin_shows_who_changed_an_object(superuser_client):
     assert latest.history_user.email == "root@pika.example"
     page = superuser_client.get(reverse("admin:i18n_language_history", args=[language.pk]))
     assert b"root@pika.example" in page.content
+
+
+@pytest.mark.django_db
+def test_a_voucher_page_links_to_its_redemptions_with_the_ledgers_counts(superuser_client):
+    from marketplace.models import Redemption, Voucher
+
+    voucher = Voucher.objects.filter(redemptions__isnull=False).distinct().first()
+    redeemed = Redemption.objects.filter(voucher=voucher, status="redeemed").count()
+    page = superuser_client.get(reverse("admin:marketplace_voucher_change", args=[voucher.pk]))
+    link = reverse("admin:marketplace_redemption_changelist") + f"?voucher__id__exact={voucher.pk}"
+    assert f'<a href="{link}">{redeemed} redeemed, ' in page.content.decode()
+    listed = superuser_client.get(link).context["cl"].result_list
+    assert {r.voucher_id for r in listed} == {voucher.pk}
+    assert len(listed) == Redemption.objects.filter(voucher=voucher).count()

@@ -4,9 +4,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from pika.api.errors import errors
+from pika.api.views import ApiView
 from users.models import User
 
 
@@ -16,7 +16,7 @@ class MeSerializer(serializers.ModelSerializer):
         fields = ["id", "email", "first_name", "last_name", "role", "is_staff"]
 
 
-class MeView(APIView):
+class MeView(ApiView):
     """Who the request acts for."""
 
     permission_classes = (IsAuthenticated,)

@@ -1,47 +1,17 @@
-"""The REST API end to end, through the middleware and row level security, as clients use it."""
+"""The voucher endpoints end to end, through the middleware and row level security."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from i18n.models import Language, Translation
+from business.models import StaffMembership
+from i18n.models import Translation
 from marketplace.models import Voucher, VoucherState
+from tests.api.conftest import PASSWORD, bearer, token_for, user_with_password
 from tests.business.factories import BusinessFactory, business_manager
 from tests.marketplace.factories import VoucherFactory
-from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def languages():
-    en = Language.objects.create(code="en", name="English", is_default=True)
-    es = Language.objects.create(code="es", name="Spanish")
-    return en, es
-
-
-@pytest.fixture
-def customer():
-    user = UserFactory()
-    user.set_password(PASSWORD)
-    user.save()
-    return user
-
-
-def token_for(client, user) -> str:
-    response = client.post(
-        "/api/v1/auth/tokens/",
-        {"email": user.email, "password": PASSWORD},
-        content_type="application/json",
-    )
-    assert response.status_code == 201, response.content
-    return response.json()["token"]
-
-
-def bearer(token):
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def test_a_token_is_issued_for_the_right_password_only_and_revoked(client, customer):
@@ -182,3 +152,91 @@ def test_schema_and_docs_are_served(client):
     assert "/api/v1/vouchers/{voucher_id}/redeem/" in paths
     assert "409" in paths["/api/v1/vouchers/{voucher_id}/redeem/"]["post"]["responses"]
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_a_redemption_is_reversed_once_by_the_business_staff_only(client, languages, customer):
+    voucher = VoucherFactory(max_redemptions=1)
+    customer_auth = bearer(token_for(client, customer))
+    redeemed = client.post(
+        f"/api/v1/vouchers/{voucher.pk}/redeem/", HTTP_IDEMPOTENCY_KEY="k", **customer_auth
+    ).json()
+    url = f"/api/v1/redemptions/{redeemed['id']}/reverse/"
+    refused = client.post(url, **customer_auth)
+    assert (refused.status_code, refused.json()["code"]) == (403, "permission_denied")
+    manager = user_with_password(role="business")
+    StaffMembership.objects.create(business=voucher.business, user=manager, role="manager")
+    staff = bearer(token_for(client, manager))
+    reversed_ = client.post(url, **staff)
+    assert (reversed_.status_code, reversed_.json()["status"]) == (200, "reversed")
+    again = client.post(url, **staff)
+    assert (again.status_code, again.json()["code"]) == (409, "redemption_already_reversed")
+    assert Voucher.objects.get(pk=voucher.pk).current_redemptions == 0
+
+
+def test_saving_listing_and_unsaving_a_voucher(client, languages, customer):
+    voucher, other = VoucherFactory(), VoucherFactory()
+    auth = bearer(token_for(client, customer))
+    url = "/api/v1/me/saved-vouchers/"
+    saved = client.post(url, {"voucher": str(voucher.pk)}, content_type="application/json", **auth)
+    assert (saved.status_code, saved.json()["id"]) == (201, str(voucher.pk))
+    twice = client.post(url, {"voucher": str(voucher.pk)}, content_type="application/json", **auth)
+    assert (twice.status_code, twice.json()) == (200, saved.json())
+    listed = client.get(url, **auth).json()["results"]
+    assert [item["id"] for item in listed] == [str(voucher.pk)]
+    assert client.delete(f"{url}{voucher.pk}/", **auth).status_code == 204
+    assert client.get(url, **auth).json()["results"] == []
+    never_saved = client.delete(f"{url}{other.pk}/", **auth)
+    assert (never_saved.status_code, never_saved.json()["code"]) == (404, "not_found")
+
+
+def test_staff_of_another_business_may_not_add_or_change_its_vouchers(client, languages):
+    voucher = VoucherFactory()
+    outsider = user_with_password(role="business")
+    StaffMembership.objects.create(business=BusinessFactory(), user=outsider, role="owner")
+    auth = bearer(token_for(client, outsider))
+    created = client.post(
+        "/api/v1/vouchers/",
+        {
+            "business": str(voucher.business_id),
+            "discount_type": "percentage",
+            "discount_value": "10",
+            "valid_from": "2026-01-01T00:00:00Z",
+            "expires_at": "2030-01-01T00:00:00Z",
+        },
+        content_type="application/json",
+        **auth,
+    )
+    assert (created.status_code, created.json()["code"]) == (403, "permission_denied")
+    patched = client.patch(
+        f"/api/v1/vouchers/{voucher.pk}/",
+        {"discount_value": "99"},
+        content_type="application/json",
+        **auth,
+    )
+    assert patched.status_code == 403
+    assert Voucher.objects.get(pk=voucher.pk).discount_value == voucher.discount_value
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"discount_type": "free_lunch"}, "discount_type"),
+        ({"discount_value": "-5"}, "discount_value"),
+        ({"currency": "euros"}, "currency"),
+        ({"valid_from": "yesterday"}, "valid_from"),
+        ({"texts": {"xx": {"title": "?"}}}, "texts"),
+    ],
+)
+def test_a_bad_voucher_field_is_a_400_naming_it(client, languages, body, field):
+    voucher = VoucherFactory()
+    manager = business_manager(voucher.business)
+    manager.set_password(PASSWORD)
+    manager.save()
+    response = client.patch(
+        f"/api/v1/vouchers/{voucher.pk}/",
+        body,
+        content_type="application/json",
+        **bearer(token_for(client, manager)),
+    )
+    assert response.status_code == 400, response.content
+    assert any(name.split(".")[0] == field for name in response.json()["fields"])
