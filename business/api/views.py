@@ -1,6 +1,6 @@
 """Businesses: listed, nearby, covering a point."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -11,7 +11,12 @@ from marketplace.api.serializers import LocationSerializer
 from marketplace.api.views import NEAR
 from pika.api import params
 from pika.api.errors import errors
-from pika.api.pagination import CreatedCursorPagination, PositionCursorPagination
+from pika.api.pagination import (
+    PAGE_PARAMETERS,
+    CreatedCursorPagination,
+    PositionCursorPagination,
+    page_of,
+)
 from pika.api.views import ApiView
 from pika.errors import NotFound
 
@@ -60,12 +65,11 @@ class BusinessListView(ApiView):
     @extend_schema(
         parameters=[
             *params.near_parameters(**NEAR),
-            OpenApiParameter("covers", str, description="`<lat>,<lng>`: service area covers it."),
-            OpenApiParameter("lang", str),
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("page_size", int),
+            params.point_parameter("covers", "`<lat>,<lng>`: service area covers it."),
+            params.LANG,
+            *PAGE_PARAMETERS,
         ],
-        responses={200: BusinessSerializer(many=True), **errors(400)},
+        responses={200: page_of(BusinessSerializer), **errors(400)},
     )
     def get(self, request):
         query = request.query_params
@@ -89,7 +93,7 @@ class BusinessDetailView(ApiView):
     """One active business."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("lang", str)],
+        parameters=[params.LANG],
         responses={200: BusinessSerializer, **errors(400, 404)},
     )
     def get(self, request, business_id):

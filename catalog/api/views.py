@@ -1,12 +1,13 @@
 """The category tree, for browsing."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from catalog.selectors import categories_active
 from i18n.api.language import requested_language
 from i18n.selectors import texts_resolve
+from pika.api import params
 from pika.api.errors import errors
 from pika.api.views import ApiView
 
@@ -28,7 +29,7 @@ class CategoryListView(ApiView):
     permission_classes = ()
 
     @extend_schema(
-        parameters=[OpenApiParameter("lang", str)],
+        parameters=[params.LANG],
         responses={200: CategorySerializer(many=True), **errors(400)},
     )
     def get(self, request):

@@ -10,7 +10,7 @@ from pika.api.views import ApiView
 
 
 class LanguageSerializer(serializers.ModelSerializer):
-    fallback = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    fallback = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Language

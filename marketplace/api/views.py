@@ -2,8 +2,7 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotAuthenticated
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from i18n.api.language import requested_language
@@ -19,7 +18,12 @@ from marketplace.api.serializers import (
 )
 from pika.api import params
 from pika.api.errors import errors
-from pika.api.pagination import CreatedCursorPagination, PositionCursorPagination
+from pika.api.pagination import (
+    PAGE_PARAMETERS,
+    CreatedCursorPagination,
+    PositionCursorPagination,
+    page_of,
+)
 from pika.api.views import ApiView
 from pika.errors import Invalid, NotFound
 
@@ -27,12 +31,15 @@ NEAR = {"default_radius": selectors.DEFAULT_RADIUS_M, "max_radius": selectors.MA
 
 LIST_PARAMETERS = [
     *params.near_parameters(**NEAR),
-    OpenApiParameter("q", str, description="Full-text search in the language; forgives a typo."),
-    OpenApiParameter("business", str, description="A business's id."),
-    OpenApiParameter("category", str, description="A category's id."),
-    OpenApiParameter("lang", str, description="A language code; else `Accept-Language`."),
-    OpenApiParameter("cursor", str),
-    OpenApiParameter("page_size", int),
+    OpenApiParameter(
+        "q",
+        {"type": "string", "minLength": 1, "maxLength": 200},
+        description="Full-text search in the language; forgives a typo.",
+    ),
+    params.uuid_parameter("business", "A business's id."),
+    params.uuid_parameter("category", "A category's id."),
+    params.LANG,
+    *PAGE_PARAMETERS,
 ]
 
 
@@ -51,8 +58,10 @@ def voucher_visible(request):
 class VoucherListView(ApiView):
     """Live vouchers (nearby, searched, filtered); business staff create drafts."""
 
+    permission_classes = (IsAuthenticatedOrReadOnly,)
+
     @extend_schema(
-        parameters=LIST_PARAMETERS, responses={200: VoucherSerializer(many=True), **errors(400)}
+        parameters=LIST_PARAMETERS, responses={200: page_of(VoucherSerializer), **errors(400)}
     )
     def get(self, request):
         query = request.query_params
@@ -83,8 +92,6 @@ class VoucherListView(ApiView):
         request=VoucherWriteSerializer, responses={201: VoucherSerializer, **errors(400, 401, 403)}
     )
     def post(self, request):
-        if not request.user.is_authenticated:
-            raise_not_authenticated()
         given = VoucherWriteSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         fields = dict(given.validated_data)
@@ -98,10 +105,6 @@ class VoucherListView(ApiView):
         )
 
 
-def raise_not_authenticated():
-    raise NotAuthenticated()
-
-
 def voucher_or_404(request, voucher_id, *, include_unlisted=None):
     include = request.user.is_staff if include_unlisted is None else include_unlisted
     voucher = selectors.voucher_list(include_unlisted=include).filter(pk=voucher_id).first()
@@ -113,8 +116,10 @@ def voucher_or_404(request, voucher_id, *, include_unlisted=None):
 class VoucherDetailView(ApiView):
     """One voucher; its business's staff change it."""
 
+    permission_classes = (IsAuthenticatedOrReadOnly,)
+
     @extend_schema(
-        parameters=[OpenApiParameter("lang", str)],
+        parameters=[params.LANG],
         responses={200: VoucherSerializer, **errors(400, 404)},
     )
     def get(self, request, voucher_id):
@@ -126,8 +131,6 @@ class VoucherDetailView(ApiView):
         responses={200: VoucherSerializer, **errors(400, 401, 403, 404, 409)},
     )
     def patch(self, request, voucher_id):
-        if not request.user.is_authenticated:
-            raise_not_authenticated()
         given = VoucherWriteSerializer(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
         fields = dict(given.validated_data)
@@ -146,7 +149,9 @@ class VoucherActionView(ApiView):
     permission_classes = (IsAuthenticated,)
     action = ""
 
-    @extend_schema(request=None, responses={200: VoucherSerializer, **errors(401, 403, 404, 409)})
+    @extend_schema(
+        request=None, responses={200: VoucherSerializer, **errors(400, 401, 403, 404, 409)}
+    )
     def post(self, request, voucher_id):
         voucher_or_404(request, voucher_id, include_unlisted=True)
         services.voucher_transition(voucher_id=voucher_id, action=self.action)
@@ -193,7 +198,7 @@ class RedemptionReverseView(ApiView):
     permission_classes = (IsAuthenticated,)
 
     @extend_schema(
-        request=None, responses={200: RedemptionSerializer, **errors(401, 403, 404, 409)}
+        request=None, responses={200: RedemptionSerializer, **errors(400, 401, 403, 404, 409)}
     )
     def post(self, request, redemption_id):
         redemption = services.redemption_reverse(redemption_id=redemption_id)
@@ -205,7 +210,10 @@ class MyRedemptionsView(ApiView):
 
     permission_classes = (IsAuthenticated,)
 
-    @extend_schema(responses={200: RedemptionSerializer(many=True), **errors(401)})
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        responses={200: page_of(RedemptionSerializer), **errors(400, 401)},
+    )
     def get(self, request):
         paginator = CreatedCursorPagination()
         page = paginator.paginate_queryset(
@@ -220,8 +228,8 @@ class MySavedVouchersView(ApiView):
     permission_classes = (IsAuthenticated,)
 
     @extend_schema(
-        parameters=[OpenApiParameter("lang", str)],
-        responses={200: VoucherSerializer(many=True), **errors(400, 401)},
+        parameters=[params.LANG, *PAGE_PARAMETERS],
+        responses={200: page_of(VoucherSerializer), **errors(400, 401)},
     )
     def get(self, request):
         language = requested_language(request)
@@ -256,7 +264,7 @@ class MySavedVoucherView(ApiView):
 
     permission_classes = (IsAuthenticated,)
 
-    @extend_schema(responses={204: None, **errors(401, 404)})
+    @extend_schema(responses={204: None, **errors(400, 401, 404)})
     def delete(self, request, voucher_id):
         services.voucher_unsave(user_id=request.user.pk, voucher_id=voucher_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

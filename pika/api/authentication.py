@@ -1,6 +1,7 @@
 """Bearer tokens for the API, verified before the database acts for anyone."""
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from identity.selectors import api_token_session_id, api_token_user_id
@@ -40,3 +41,13 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """The bearer scheme in the OpenAPI schema, so that clients send the header."""
+
+    target_class = BearerTokenAuthentication
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer"}

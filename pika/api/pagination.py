@@ -4,13 +4,42 @@ lower or raise up to a cap."""
 import base64
 import binascii
 
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination, CursorPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from pika.api.params import invalid
+
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+
+
+def page_of(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    """The OpenAPI shape of one page of ``serializer_class`` items (views that are not
+    generic views get no paginated schema from drf-spectacular)."""
+    name = serializer_class.__name__.removesuffix("Serializer")
+    return inline_serializer(
+        name=f"{name}Page",
+        fields={
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("cursor", str, description="From `next` or `previous` of a page."),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1},
+        description=f"Results per page (default {PAGE_SIZE}; more than {MAX_PAGE_SIZE} "
+        f"gives {MAX_PAGE_SIZE}).",
+    ),
+]
 
 
 class CreatedCursorPagination(CursorPagination):
@@ -20,6 +49,17 @@ class CreatedCursorPagination(CursorPagination):
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            # DRF answers 404 to a bad cursor; it is a bad parameter.
+            raise invalid("cursor", "not a cursor from this list.") from None
+
+    def get_page_size(self, request):
+        # DRF falls back to the default on a bad value; a 400 tells the client instead.
+        return _page_size(request, self.page_size_query_param)
 
 
 class PositionCursorPagination(BasePagination):
@@ -68,11 +108,11 @@ class PositionCursorPagination(BasePagination):
             return 0
         try:
             kind, _, value = base64.urlsafe_b64decode(token.encode()).decode().partition("=")
-            offset = int(value)
+            offset = int(value) if kind == "o" else -1
         except (binascii.Error, UnicodeDecodeError, ValueError):
             offset = -1
-        if kind != "o" or offset < 0:
-            raise ValidationError({"cursor": ["Invalid cursor."]})
+        if offset < 0:
+            raise invalid("cursor", "not a cursor from this list.")
         return offset
 
 
@@ -85,5 +125,5 @@ def _page_size(request, name: str) -> int:
     except ValueError:
         size = 0
     if size < 1:
-        raise ValidationError({name: ["A positive whole number."]})
+        raise invalid(name, "a positive whole number.")
     return min(size, MAX_PAGE_SIZE)

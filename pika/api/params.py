@@ -8,6 +8,24 @@ from drf_spectacular.utils import OpenApiParameter
 
 from pika.errors import Invalid
 
+# `<lat>,<lng>` in decimal degrees; the ranges are checked on parsing (a 400 names them).
+POINT_SCHEMA = {"type": "string", "pattern": r"^-?\d+(\.\d+)?,-?\d+(\.\d+)?$"}
+LANG = OpenApiParameter(
+    "lang",
+    {"type": "string", "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"},
+    description="A language code from /api/v1/languages/; else `Accept-Language`.",
+)
+
+
+def uuid_parameter(name: str, description: str) -> OpenApiParameter:
+    """An optional query parameter holding an id."""
+    return OpenApiParameter(name, {"type": "string", "format": "uuid"}, description=description)
+
+
+def point_parameter(name: str, description: str) -> OpenApiParameter:
+    """An optional query parameter holding ``<lat>,<lng>``."""
+    return OpenApiParameter(name, POINT_SCHEMA, description=description)
+
 
 def invalid(name: str, message: str) -> Invalid:
     """A 400 naming the parameter."""
@@ -50,14 +68,11 @@ def near(query, *, default_radius: float, max_radius: float) -> tuple[Point, flo
 def near_parameters(*, default_radius: float, max_radius: float) -> list[OpenApiParameter]:
     """The OpenAPI description of ``near`` and ``radius``."""
     return [
-        OpenApiParameter(
-            "near", str, description="`<lat>,<lng>`: nearest first, with `distance_m`."
-        ),
+        point_parameter("near", "`<lat>,<lng>`: nearest first, with `distance_m`."),
         OpenApiParameter(
             "radius",
-            float,
-            description=f"Metres around `near` (default {default_radius:.0f}, "
-            f"at most {max_radius:.0f}).",
+            {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": max_radius},
+            description=f"Metres around `near` (default {default_radius:.0f}).",
         ),
     ]
 

@@ -112,3 +112,11 @@ def test_unknown_ids_are_404(client, languages, customer):
 def test_a_draft_is_unknown_to_the_public(client, languages):
     draft = VoucherFactory(state="draft")
     assert_error_shape(client.get(f"/api/v1/vouchers/{draft.pk}/"), 404, "not_found")
+
+
+@pytest.mark.parametrize("cursor", ["permission_denied", "%F0%AD%9E%A6"])
+@pytest.mark.parametrize("query", ["", "near=40.4,-3.7&", "q=pizza&"])
+def test_a_cursor_the_list_did_not_give_is_a_400_naming_it(client, languages, query, cursor):
+    response = client.get(f"/api/v1/vouchers/?{query}cursor={cursor}")
+    assert_error_shape(response, 400, "invalid_parameter")
+    assert list(response.json()["fields"]) == ["cursor"]
