@@ -94,6 +94,13 @@ class Voucher(PikaModel):
                 condition=Q(state=VoucherState.PUBLISHED),
                 name="vouchers_published_idx",
             ),
+            # The public list, newest first: the first page reads 20 entries, not every
+            # published voucher sorted.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(state=VoucherState.PUBLISHED),
+                name="vouchers_published_new_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -205,6 +205,12 @@ class RedemptionReverseView(ApiView):
         return Response(RedemptionSerializer(redemption).data)
 
 
+class RedeemedCursorPagination(CreatedCursorPagination):
+    """Newest redemption first, along ``redemptions_user_time_idx``."""
+
+    ordering = ("-redeemed_at", "-id")
+
+
 class MyRedemptionsView(ApiView):
     """The signed-in user's redemptions, newest first."""
 
@@ -215,7 +221,7 @@ class MyRedemptionsView(ApiView):
         responses={200: page_of(RedemptionSerializer), **errors(400, 401)},
     )
     def get(self, request):
-        paginator = CreatedCursorPagination()
+        paginator = RedeemedCursorPagination()
         page = paginator.paginate_queryset(
             selectors.redemptions_of_user(user_id=request.user.pk), request, view=self
         )

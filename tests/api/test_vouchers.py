@@ -240,3 +240,23 @@ def test_a_bad_voucher_field_is_a_400_naming_it(client, languages, body, field):
     )
     assert response.status_code == 400, response.content
     assert any(name.split(".")[0] == field for name in response.json()["fields"])
+
+
+@pytest.mark.parametrize("listing", ["redemptions", "saved-vouchers"])
+def test_my_lists_keep_their_query_count_as_the_page_grows(client, languages, listing):
+    def queries_for(count):
+        user = user_with_password()
+        auth = bearer(token_for(client, user))
+        for voucher in VoucherFactory.create_batch(count):
+            if listing == "redemptions":
+                url = f"/api/v1/vouchers/{voucher.pk}/redeem/"
+                client.post(url, HTTP_IDEMPOTENCY_KEY=str(voucher.pk), **auth)
+            else:
+                body = {"voucher": str(voucher.pk)}
+                client.post(f"/api/v1/me/{listing}/", body, content_type="application/json", **auth)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/api/v1/me/{listing}/?page_size=50", **auth)
+        assert len(response.json()["results"]) == count
+        return len(captured)
+
+    assert queries_for(2) == queries_for(12)
