@@ -45,7 +45,6 @@ class BusinessAdmin(TranslatedKeysMixin, HistoryAdmin, MapAdmin):
         "updated_at",
     ]
     inlines = [OpeningHoursInline, StaffMembershipInline, BusinessPhotoInline]
-    show_full_result_count = False
 
 
 @admin.register(OpeningHours)
@@ -56,7 +55,6 @@ class OpeningHoursAdmin(HistoryAdmin):
     search_fields = ["business__business_name_key"]
     autocomplete_fields = ["business"]
     readonly_fields = ["id", "created_at", "updated_at"]
-    show_full_result_count = False
 
 
 @admin.register(StaffMembership)
@@ -67,7 +65,6 @@ class StaffMembershipAdmin(HistoryAdmin):
     search_fields = ["business__business_name_key", "user__email"]
     autocomplete_fields = ["business", "user"]
     readonly_fields = ["id", "created_at", "updated_at"]
-    show_full_result_count = False
 
 
 @admin.register(BusinessPhoto)
@@ -77,4 +74,3 @@ class BusinessPhotoAdmin(HistoryAdmin):
     search_fields = ["business__business_name_key"]
     autocomplete_fields = ["business", "file"]
     readonly_fields = ["id", "created_at", "updated_at"]
-    show_full_result_count = False

@@ -25,4 +25,3 @@ class OfferingAdmin(TranslatedKeysMixin, HistoryAdmin):
     search_fields = ["name_key", "business__business_name_key"]
     autocomplete_fields = ["business", "category"]
     readonly_fields = ["id", translated_text("name_key"), "created_at", "updated_at"]
-    show_full_result_count = False

@@ -28,4 +28,3 @@ class FileAdmin(HistoryAdmin):
         "updated_at",
     ]
     date_hierarchy = "created_at"
-    show_full_result_count = False

@@ -21,4 +21,3 @@ class TranslationAdmin(HistoryAdmin):
     list_select_related = ["language"]
     search_fields = ["key", "value"]
     readonly_fields = ["id", "created_at", "updated_at"]
-    show_full_result_count = False

@@ -14,7 +14,6 @@ class SessionAdmin(HistoryAdmin):
     raw_id_fields = ["user"]
     readonly_fields = ["id", "refresh_token_hash", "created_at", "updated_at", "last_used_at"]
     date_hierarchy = "created_at"
-    show_full_result_count = False
 
 
 @admin.register(OneTimeToken)
@@ -25,7 +24,6 @@ class OneTimeTokenAdmin(HistoryAdmin):
     search_fields = ["email", "user__email"]
     raw_id_fields = ["user"]
     readonly_fields = ["id", "token_hash", "created_at", "updated_at", "used_at"]
-    show_full_result_count = False
 
 
 @admin.register(ExternalIdentity)
@@ -36,4 +34,3 @@ class ExternalIdentityAdmin(HistoryAdmin):
     search_fields = ["subject", "email", "user__email"]
     raw_id_fields = ["user"]
     readonly_fields = ["id", "created_at", "updated_at"]
-    show_full_result_count = False

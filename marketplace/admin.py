@@ -32,11 +32,14 @@ class VoucherAdmin(TranslatedKeysMixin, HistoryAdmin):
         "current_redemptions",
         "max_redemptions",
     ]
-    list_filter = ["state", "discount_type"]
     list_select_related = ["business"]
     search_fields = ["title_key", "business__business_name_key"]
     autocomplete_fields = ["business"]
-    date_hierarchy = "expires_at"
+    list_filter = ["state", "discount_type", "expires_at"]
+    # Newest first along the primary key (UUIDv7 ids follow time); sorting by expiry uses
+    # its index; nothing else sorts a million rows.
+    ordering = ["-id"]
+    sortable_by = ["expires_at"]
     # The counter changes only through redemptions, never by hand.
     readonly_fields = [
         "id",
@@ -49,7 +52,6 @@ class VoucherAdmin(TranslatedKeysMixin, HistoryAdmin):
         "updated_at",
     ]
     inlines = [VoucherCodeInline]
-    show_full_result_count = False
 
     @admin.display(description="redemptions")
     def redemptions(self, voucher):
@@ -76,19 +78,19 @@ class VoucherCodeAdmin(HistoryAdmin):
     search_fields = ["code"]
     raw_id_fields = ["voucher"]
     readonly_fields = ["id", "redemption_count", "created_at", "updated_at"]
-    show_full_result_count = False
 
 
 @admin.register(Redemption)
 class RedemptionAdmin(HistoryAdmin, MapAdmin):
     list_display = ["voucher", "user", "code", "status", "redeemed_at", "reversed_at"]
-    list_filter = ["status"]
     list_select_related = ["voucher", "user", "code"]
     search_fields = ["idempotency_key", "user__email", "code__code"]
     raw_id_fields = ["voucher", "user", "code"]
     readonly_fields = ["id", "redeemed_at", "created_at", "updated_at"]
-    date_hierarchy = "redeemed_at"
-    show_full_result_count = False
+    list_filter = ["status", "redeemed_at"]
+    # Newest first along the primary key (UUIDv7 ids follow time), no date drill-down.
+    ordering = ["-id"]
+    sortable_by = []
 
 
 @admin.register(SavedVoucher)
@@ -99,4 +101,3 @@ class SavedVoucherAdmin(HistoryAdmin):
     search_fields = ["user__email"]
     raw_id_fields = ["voucher", "user", "payment"]
     readonly_fields = ["id", "created_at", "updated_at"]
-    show_full_result_count = False

@@ -32,7 +32,6 @@ class PaymentAdmin(HistoryAdmin):
     readonly_fields = ["id", "refunded_amount", "created_at", "updated_at"]
     inlines = [RefundInline]
     date_hierarchy = "created_at"
-    show_full_result_count = False
 
 
 @admin.register(Refund)
@@ -43,4 +42,3 @@ class RefundAdmin(HistoryAdmin):
     search_fields = ["provider_reference", "idempotency_key", "payment__provider_reference"]
     raw_id_fields = ["payment"]
     readonly_fields = ["id", "created_at", "updated_at"]
-    show_full_result_count = False

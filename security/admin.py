@@ -28,7 +28,6 @@ class RoleAssignmentAdmin(HistoryAdmin):
     search_fields = ["user__email", "role__name"]
     autocomplete_fields = ["user", "role", "granted_by"]
     readonly_fields = ["id", "created_at", "updated_at"]
-    show_full_result_count = False
 
 
 @admin.register(ApiKey)
@@ -39,7 +38,6 @@ class ApiKeyAdmin(HistoryAdmin):
     search_fields = ["name", "prefix", "owner__email"]
     autocomplete_fields = ["owner"]
     readonly_fields = ["id", "prefix", "key_hash", "last_used_at", "created_at", "updated_at"]
-    show_full_result_count = False
 
 
 @admin.register(SecurityEvent)
@@ -48,4 +46,3 @@ class SecurityEventAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["email", "ip_address"]
     date_hierarchy = "occurred_at"
-    show_full_result_count = False

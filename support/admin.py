@@ -22,7 +22,6 @@ class TicketAdmin(HistoryAdmin):
     readonly_fields = ["id", "created_at", "updated_at"]
     inlines = [TicketMessageInline]
     date_hierarchy = "created_at"
-    show_full_result_count = False
 
 
 class TicketAttachmentInline(admin.TabularInline):
@@ -40,7 +39,6 @@ class TicketMessageAdmin(HistoryAdmin):
     raw_id_fields = ["ticket", "author"]
     readonly_fields = ["id", "created_at", "updated_at"]
     inlines = [TicketAttachmentInline]
-    show_full_result_count = False
 
 
 @admin.register(TicketAttachment)
@@ -49,4 +47,3 @@ class TicketAttachmentAdmin(HistoryAdmin):
     list_select_related = ["message", "file"]
     raw_id_fields = ["message", "file"]
     readonly_fields = ["id", "created_at", "updated_at"]
-    show_full_result_count = False

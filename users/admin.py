@@ -46,7 +46,6 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     ordering = ["email"]
     readonly_fields = ["id", "is_active", "last_login", "created_at", "updated_at"]
-    show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["id", "email", "password"]}),
         ("Person", {"fields": ["first_name", "last_name"]}),
@@ -87,7 +86,6 @@ class UserProfileAdmin(HistoryAdmin):
     list_filter = ["preferred_language"]
     autocomplete_fields = ["user", "avatar"]
     readonly_fields = ["id", "created_at", "updated_at"]
-    show_full_result_count = False
 
 
 @admin.register(UserPreferences)
@@ -98,7 +96,6 @@ class UserPreferencesAdmin(HistoryAdmin):
     search_fields = ["user__email"]
     autocomplete_fields = ["user"]
     readonly_fields = ["id", "created_at", "updated_at"]
-    show_full_result_count = False
 
 
 @admin.register(Address)
@@ -109,7 +106,6 @@ class AddressAdmin(HistoryAdmin, MapAdmin):
     search_fields = ["user__email", "line1", "city", "postal_code"]
     autocomplete_fields = ["user"]
     readonly_fields = ["id", "created_at", "updated_at"]
-    show_full_result_count = False
 
 
 admin.site.unregister(Group)
