@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from pika.admin import HistoryAdmin, TranslatedKeysMixin, translated_text
+from i18n.admin_texts import TranslatedKeysMixin, translated_text
+from pika.admin import HistoryAdmin
 
 from .models import Category, Offering
 

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from pika.admin import HistoryAdmin, MapAdmin, TranslatedKeysMixin, translated_text
+from i18n.admin_texts import TranslatedKeysMixin, translated_text
+from pika.admin import HistoryAdmin, MapAdmin
 
 from .models import Redemption, SavedVoucher, Voucher, VoucherCode
 from .selectors import redemption_counts_of_voucher

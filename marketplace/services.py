@@ -188,8 +188,12 @@ def vouchers_expire_due(*, limit: int | None = None) -> int:
         state__in=[VoucherState.PUBLISHED, VoucherState.PAUSED], expires_at__lte=Now()
     )
     if limit is not None:
-        batch = due.order_by().select_for_update(skip_locked=True).values("pk")[:limit]
-        due = Voucher.objects.filter(pk__in=batch)
+        # Locked and listed first: as a subquery of the UPDATE, the LIMIT may be re-run by
+        # the plan and let more rows through.
+        batch = list(
+            due.order_by().select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit]
+        )
+        due = due.filter(pk__in=batch)
     return due.update(state=VoucherState.EXPIRED, updated_at=Now())
 
 

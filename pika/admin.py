@@ -13,7 +13,6 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
-from i18n.selectors import default_language_text
 from pika.db.bounded import WGS84
 
 # Below this many rows (by the planner's estimate) the admin counts exactly.
@@ -53,34 +52,6 @@ class LargeTableMixin:
 
     paginator = EstimatedCountPaginator
     show_full_result_count = False
-
-
-class TranslatedKeysMixin:
-    """Show translation-key fields with their default-language text beside them.
-
-    List ``translated_keys`` on the ModelAdmin; each ``<field>_text`` is then available to
-    ``list_display`` and ``readonly_fields`` as ``translated_text("<field>")``. The texts
-    come from one annotated query, not one query per row.
-    """
-
-    translated_keys: tuple[str, ...] = ()
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset.annotate(
-            **{f"{field}_text": default_language_text(field) for field in self.translated_keys}
-        )
-
-
-def translated_text(key_field: str, description: str | None = None):
-    """An admin column showing the default-language text of ``key_field``."""
-
-    @admin.display(description=description or key_field.removesuffix("_key").replace("_", " "))
-    def text(obj):
-        return getattr(obj, f"{key_field}_text", None) or "—"
-
-    text.__name__ = f"{key_field}_text"
-    return text
 
 
 def _object_id_or_404(model: type[models.Model], object_id: str) -> None:

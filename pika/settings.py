@@ -223,7 +223,7 @@ LOGGING = {
 # browsable API; one error shape (pika/api/errors.py); OpenAPI 3 at /api/schema/.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "pika.api.authentication.BearerTokenAuthentication",
+        "identity.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Public unless a view asks for more; the schema then marks the bearer token optional.

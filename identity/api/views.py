@@ -6,8 +6,8 @@ from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from identity.api.authentication import BearerTokenAuthentication
 from identity.services import api_token_issue, api_token_revoke
-from pika.api.authentication import BearerTokenAuthentication
 from pika.api.errors import errors
 from pika.api.views import ApiView
 from pika.errors import DomainError, Unauthenticated
