@@ -70,3 +70,21 @@ def acting_as(*, user_id=None, ip_address=None, user_agent=None, role: str | Non
                 db_identity_set(
                     user_id=previous_user, ip_address=previous_ip, user_agent=previous_agent
                 )
+
+
+@contextmanager
+def operator_timeouts(*, statement_ms: int = 0, idle_in_transaction_ms: int = 0):
+    """Run the block in a transaction with the timeouts an operator command chooses.
+
+    The project's defaults (``STATEMENT_TIMEOUT``, ``IDLE_TIMEOUT``) protect the web from a
+    runaway query or a forgotten transaction; a long command (a refresh over millions of
+    events, a data load with pauses in Python) sets its own, deliberately, for its own
+    transaction only (``SET LOCAL``). 0 means no limit.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('statement_timeout', %s, true),"
+            " set_config('idle_in_transaction_session_timeout', %s, true)",
+            [str(statement_ms), str(idle_in_transaction_ms)],
+        )
+        yield
