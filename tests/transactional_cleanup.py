@@ -60,6 +60,10 @@ def delete_rows(connection) -> None:
         user=SUPERUSER,
         dbname=connection.settings_dict["NAME"],
     ) as superuser:
+        # A session the test left holding row locks fails the clean-up instead of hanging it.
+        superuser.execute(
+            sql.SQL("SET LOCAL statement_timeout = {}").format(settings.STATEMENT_TIMEOUT)
+        )
         written = tables_with_rows(superuser, tables)
         if written:
             superuser.execute("SET LOCAL session_replication_role = replica")

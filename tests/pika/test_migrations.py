@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 
 from analytics.models import DailyVoucherStats, Event
 from pika.db.tables import DOMAIN_SCHEMAS
@@ -57,7 +58,7 @@ def model_tables(app_label: str) -> list[str]:
 
 
 def applied_migrations() -> set[tuple[str, str]]:
-    return set(MigrationLoader(connection).applied_migrations)
+    return set(MigrationRecorder(connection).applied_migrations())
 
 
 def next_app_down(remaining: set[str]) -> str:
