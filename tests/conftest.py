@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-pytest_plugins = ["tests.server_log"]
+pytest_plugins = ["tests.server_log", "tests.transactional_cleanup"]
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib import admin
+from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
 from audit.models import AuditLog
@@ -10,8 +12,27 @@ from users.models import User
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 
+@pytest.fixture(scope="module")
+def seed_data_for_the_module(django_db_setup, django_db_blocker):
+    """The seed, loaded once for this module in a transaction rolled back after its last test.
+
+    Loading it for every test (the `seed_data` fixture) cost about half a second each. Every
+    test still runs in a transaction of its own (pytest-django's, a savepoint inside this
+    one), rolled back after it, so what one test changes never reaches the next.
+    """
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        call_command("loaddata", "seed", verbosity=0)
+        call_command("refresh_analytics", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def superuser_client(client, seed_data):
+def superuser_client(seed_data_for_the_module, db, client):
     # The seed holds no audit rows: the log records changes, and loading data is none yet.
     AuditLog.objects.create(action="INSERT", table_name="i18n.languages", record_id="probe")
     user = User.objects.create_superuser("root@pika.example", "a-long-admin-password")

@@ -29,7 +29,11 @@ def test_flush_sql_names_every_model_table():
 
 
 class TestTransactionalTestsCleanUp:
-    """Two transactional tests in a row: the second sees nothing of the first."""
+    """Two transactional tests in a row: the second sees nothing of the first.
+
+    Proves the clean-up between them (tests/transactional_cleanup.py), which empties the
+    tables the project's introspection lists, schema-qualified ones included.
+    """
 
     @pytest.mark.django_db(transaction=True)
     def test_first_writes_committed_rows(self):
