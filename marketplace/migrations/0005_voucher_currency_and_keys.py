@@ -37,6 +37,8 @@ WHERE key ~ '^voucher\\.gen[0-9]+\\.';
 class Migration(migrations.Migration):
 
     dependencies = [
+        # Reads and rewrites i18n.translations (the voucher-owned keys).
+        ('i18n', '0004_bounded_input'),
         ('marketplace', '0004_bounded_input'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
