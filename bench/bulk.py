@@ -25,19 +25,18 @@ def copy_rows(
     started = last_report = time.perf_counter()
     written = 0
     rows = iter(rows)
-    with connection.cursor() as cursor:
-        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
-                copy.write("".join(chunk))
-                written += len(chunk)
-                now = time.perf_counter()
-                if now - last_report >= REPORT_EVERY_S:
-                    last_report = now
-                    share = f" ({written * 100 // expected}%)" if expected else ""
-                    report(
-                        f"  {table}: {written:,} rows{share}, "
-                        f"{written / (now - started):,.0f} rows/s"
-                    )
+    statement = f"COPY {table} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+            copy.write("".join(chunk))
+            written += len(chunk)
+            now = time.perf_counter()
+            if now - last_report >= REPORT_EVERY_S:
+                last_report = now
+                share = f" ({written * 100 // expected}%)" if expected else ""
+                report(
+                    f"  {table}: {written:,} rows{share}, {written / (now - started):,.0f} rows/s"
+                )
     connection.commit()
     elapsed = time.perf_counter() - started
     report(f"  {table}: {written:,} rows in {elapsed:.1f} s, {written / elapsed:,.0f} rows/s")

@@ -27,7 +27,8 @@ class Deferred:
         """Read the definitions for ``tables``; triggers of ``keep_triggers_on`` stay on."""
         cursor.execute(
             """
-            SELECT quote_ident(n.nspname) || '.' || quote_ident(i.relname), pg_get_indexdef(x.indexrelid)
+            SELECT quote_ident(n.nspname) || '.' || quote_ident(i.relname),
+                pg_get_indexdef(x.indexrelid)
             FROM pg_index x
             JOIN pg_class i ON i.oid = x.indexrelid
             JOIN pg_namespace n ON n.oid = i.relnamespace

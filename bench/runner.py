@@ -1,0 +1,85 @@
+"""Runs every case of every operation: warm-up, then interleaved timed iterations.
+
+Iterations of the three implementations alternate (selector, SQLAlchemy, raw, then the next
+parameter set), so that a cache warming or a checkpoint in the middle of a run weighs on all
+three alike. The clock covers the operation only: building the query, running it and
+materializing its rows, inside a transaction already set up as the web's would be.
+"""
+
+import random
+import time
+
+from bench import report
+from bench.operations import OPERATIONS, Context, cases
+from bench.stacks import IMPLEMENTATIONS, Stacks
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The ``share`` percentile (0-100) of ``values``, interpolated between neighbours."""
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * share / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def timed(stacks: Stacks, case, implementation: str, params: dict) -> tuple[float, list]:
+    """(seconds, answer) of one iteration, in one transaction."""
+    run = case.run[implementation]
+    with stacks.transaction(implementation, case.acting_user(params)) as handle:
+        started = time.perf_counter()
+        answer = run(handle, **params)
+        return time.perf_counter() - started, answer
+
+
+def measure(stacks: Stacks, case, *, iterations: int, warm_up: int) -> list[dict]:
+    """Figures of each implementation for one case; raises if their answers differ."""
+    for n in range(warm_up):
+        for implementation in IMPLEMENTATIONS:
+            timed(stacks, case, implementation, case.params[n % len(case.params)])
+    seconds = {implementation: [] for implementation in IMPLEMENTATIONS}
+    rows = {implementation: 0 for implementation in IMPLEMENTATIONS}
+    for n in range(iterations):
+        params = case.params[n % len(case.params)]
+        answers = {}
+        for implementation in IMPLEMENTATIONS:
+            elapsed, answers[implementation] = timed(stacks, case, implementation, params)
+            seconds[implementation].append(elapsed)
+            rows[implementation] += len(answers[implementation])
+        if n < len(case.params) and len({repr(answer) for answer in answers.values()}) != 1:
+            raise AssertionError(f"{case.name}: the implementations disagree for {params}")
+    return [
+        {
+            "operation": case.operation,
+            "name": case.name,
+            "implementation": implementation,
+            "p50_ms": percentile(seconds[implementation], 50) * 1000,
+            "p95_ms": percentile(seconds[implementation], 95) * 1000,
+            "p99_ms": percentile(seconds[implementation], 99) * 1000,
+            "rows": rows[implementation] / iterations,
+            "iterations": iterations,
+            "target_p95_ms": case.targets.get(implementation),
+        }
+        for implementation in IMPLEMENTATIONS
+    ]
+
+
+def run_all(server, marker, options) -> None:
+    """Measure every selected operation, print the table and write the JSON."""
+    stacks = Stacks(server)
+    figures = []
+    with server.connect() as connection:
+        context = Context(connection=connection, rng=random.Random(options.seed), scale=marker.scale)
+        selected = [name for name in OPERATIONS if not options.only or name in options.only]
+        all_cases = [case for name in selected for case in cases(name, context)]
+        machine = report.machine(connection)
+    try:
+        for case in all_cases:
+            print(f"  {case.name} …", flush=True)
+            figures += measure(stacks, case, iterations=options.iterations, warm_up=options.warm_up)
+    finally:
+        stacks.close()
+    report.ratios(figures)
+    print(report.table(figures, marker))
+    path = report.write_json(figures, marker, machine, options)
+    print(f"Figures written to {path}")
