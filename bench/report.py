@@ -6,11 +6,13 @@ import os
 from pathlib import Path
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-IDENTITY = (
-    "every implementation runs as the web does: the web's login, a vouched identity "
+LOGINS = {
+    "web": "every implementation runs as the web does: the web's login, a vouched identity "
     "(anonymous; a business's owner for its own vouchers), application_role under row level "
-    "security"
-)
+    "security",
+    "owner": "every implementation runs on the owner's login, which bypasses row level "
+    "security (not how requests run: for comparison only)",
+}
 
 
 def machine(connection) -> dict:
@@ -49,20 +51,24 @@ def ratios(figures: list[dict]) -> None:
             figure[f"{key}_vs_raw"] = figure[f"{key}_ms"] / base[f"{key}_ms"]
 
 
-def table(figures: list[dict], marker) -> str:
+def table(figures: list[dict], marker, login: str) -> str:
     """The figures as a fixed-width table, with the targets each misses marked."""
     header = (
         f"{'operation':<36} {'implementation':<14} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
-        f" {'rows':>6} {'×raw p50':>9} {'×raw p95':>9}  target"
+        f" {'rows':>6} {'x raw p50':>9} {'x raw p95':>9}  target"
     )
-    lines = [f"Scale {marker.scale}, seed {marker.seed}. {IDENTITY}.", header, "-" * len(header)]
+    lines = [
+        f"Scale {marker.scale}, seed {marker.seed}: {LOGINS[login]}.",
+        header,
+        "-" * len(header),
+    ]
     for f in figures:
         target = f["target_p95_ms"]
         verdict = ""
         if target is not None:
             verdict = f"p95 ≤ {target:g}: {'ok' if f['p95_ms'] <= target else 'MISSED'}"
         if f["implementation"] == "selector":
-            verdict += f"; ×raw ≤ 1.5: {'ok' if f['p95_vs_raw'] <= 1.5 else 'MISSED'}"
+            verdict += f"; x raw ≤ 1.5: {'ok' if f['p95_vs_raw'] <= 1.5 else 'MISSED'}"
         lines.append(
             f"{f['name']:<36} {f['implementation']:<14} {f['p50_ms']:>8.2f} {f['p95_ms']:>8.2f}"
             f" {f['p99_ms']:>8.2f} {f['rows']:>6.1f} {f['p50_vs_raw']:>9.2f}"
@@ -75,14 +81,15 @@ def write_json(figures: list[dict], marker, machine_facts: dict, options) -> Pat
     """Write ``bench/results/<UTC time>-scale<scale>.json``; return its path."""
     now = datetime.datetime.now(datetime.UTC)
     RESULTS_DIR.mkdir(exist_ok=True)
-    path = RESULTS_DIR / f"{now:%Y%m%dT%H%M%SZ}-scale{marker.scale:g}.json"
+    path = RESULTS_DIR / f"{now:%Y%m%dT%H%M%SZ}-scale{marker.scale:g}-{options.login}.json"
     document = {
         "run_at": now.isoformat(timespec="seconds"),
         "scale": marker.scale,
         "seed": marker.seed,
         "iterations": options.iterations,
         "warm_up": options.warm_up,
-        "identity": IDENTITY,
+        "login": options.login,
+        "identity": LOGINS[options.login],
         "machine": machine_facts,
         "operations": [{**figure, "scale": marker.scale} for figure in figures],
     }

@@ -29,6 +29,12 @@ def arguments() -> argparse.Namespace:
         "--iterations", type=int, default=int(os.environ.get("BENCH_ITERATIONS", 300))
     )
     parser.add_argument("--warm-up", type=int, default=int(os.environ.get("BENCH_WARM_UP", 30)))
+    parser.add_argument(
+        "--login",
+        choices=("web", "owner"),
+        default=os.environ.get("BENCH_LOGIN", "web"),
+        help="web: as requests run, under row level security (default); owner: bypassing it",
+    )
     parser.add_argument("--only", action="append", help="run only these operations (by name)")
     parser.add_argument("--build-only", action="store_true", help="build or reuse, run nothing")
     options = parser.parse_args()
@@ -37,8 +43,8 @@ def arguments() -> argparse.Namespace:
     return options
 
 
-def django_for(database: str) -> str:
-    """Point Django at the benchmark database as the web's login; return the development
+def django_for(database: str, login: str) -> str:
+    """Point Django at the benchmark database on ``login``; return the development
     database's name (which the build must never touch)."""
     import environ
 
@@ -47,7 +53,7 @@ def django_for(database: str) -> str:
         sys.exit("make bench needs PG_HOST/PG_PORT (the project's cluster), not DATABASE_URL")
     development = os.environ.get("PG_DATABASE", "pika")
     os.environ["PG_DATABASE"] = database
-    os.environ["PIKA_DATABASE_LOGIN"] = "web"
+    os.environ["PIKA_DATABASE_LOGIN"] = login
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pika.settings")
     sys.path.insert(0, str(PROJECT_DIR))
     import django
@@ -59,7 +65,7 @@ def django_for(database: str) -> str:
 def main() -> None:
     """Build or reuse the database, then run and report every operation."""
     options = arguments()
-    development = django_for(options.database)
+    development = django_for(options.database, options.login)
     from django.conf import settings
 
     from bench import build

@@ -66,10 +66,12 @@ def measure(stacks: Stacks, case, *, iterations: int, warm_up: int) -> list[dict
 
 def run_all(server, marker, options) -> None:
     """Measure every selected operation, print the table and write the JSON."""
-    stacks = Stacks(server)
+    stacks = Stacks(server, web=options.login == "web")
     figures = []
     with server.connect() as connection:
-        context = Context(connection=connection, rng=random.Random(options.seed), scale=marker.scale)
+        context = Context(
+            connection=connection, rng=random.Random(options.seed), scale=marker.scale
+        )
         selected = [name for name in OPERATIONS if not options.only or name in options.only]
         all_cases = [case for name in selected for case in cases(name, context)]
         machine = report.machine(connection)
@@ -80,6 +82,6 @@ def run_all(server, marker, options) -> None:
     finally:
         stacks.close()
     report.ratios(figures)
-    print(report.table(figures, marker))
+    print(report.table(figures, marker, options.login))
     path = report.write_json(figures, marker, machine, options)
     print(f"Figures written to {path}")

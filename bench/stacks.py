@@ -34,16 +34,19 @@ def act_as(cursor, user_id) -> None:
 
 
 class Stacks:
-    """Django (the project's settings), SQLAlchemy and psycopg, all on the web's login."""
+    """Django (the project's settings), SQLAlchemy and psycopg, all on one login: the web's
+    (``web``, the default) or, to see what row level security costs, the owner's, which
+    bypasses it and acts for nobody."""
 
-    def __init__(self, server):
-        self.raw_connection = server.connect(web=True, autocommit=True)
+    def __init__(self, server, *, web: bool = True):
+        self.web = web
+        self.raw_connection = server.connect(web=web, autocommit=True)
         self.engine = engine_for(
             host=server.host,
             port=server.port,
             database=server.database,
-            user=server.web,
-            password=server.web_password,
+            user=server.web if web else server.owner,
+            password=server.web_password if web else server.owner_password,
         )
 
     def close(self) -> None:
@@ -59,18 +62,21 @@ class Stacks:
             from pika.db.context import db_identity_set, db_role_set
 
             with transaction.atomic():
-                db_role_set(APPLICATION_ROLE)
-                db_identity_set(user_id=user_id)
+                if self.web:
+                    db_role_set(APPLICATION_ROLE)
+                    db_identity_set(user_id=user_id)
                 yield None
         elif implementation == "raw":
             with self.raw_connection.transaction(), self.raw_connection.cursor() as cursor:
-                act_as(cursor, user_id)
+                if self.web:
+                    act_as(cursor, user_id)
                 yield cursor
         else:
             from sqlalchemy.orm import Session
 
             with Session(self.engine) as session, session.begin():
-                driver = session.connection().connection.driver_connection
-                with driver.cursor() as cursor:
-                    act_as(cursor, user_id)
+                if self.web:
+                    driver = session.connection().connection.driver_connection
+                    with driver.cursor() as cursor:
+                        act_as(cursor, user_id)
                 yield session

@@ -1,9 +1,8 @@
 """Live vouchers near a point, nearest first, a page of 20: at city centres and in empty
 countryside, within 1, 5 and 25 km."""
 
-from geoalchemy2 import WKTElement
+from geoalchemy2 import Geography, WKTElement
 from sqlalchemy import cast, func, select
-from geoalchemy2 import Geography
 
 from bench.cities import CITIES, COUNTRYSIDE
 from bench.operations import Case
