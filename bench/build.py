@@ -38,10 +38,11 @@ from bench.bulk import copy_rows
 from bench.dataset import LOAD_ORDER, DataSet, Sizes
 from bench.deferred import Deferred
 from bench.invariants import violations
+from bench.parallel import run_statements
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Bump when the generator changes what it writes: databases of older versions are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 3
 # Live vouchers are placed around the build day; after this long a rebuild places them anew.
 ANCHOR_MAX_AGE_DAYS = 30
 SEARCH_BATCH = 20_000
@@ -213,10 +214,19 @@ def load(server: Server, marker: Marker, report) -> None:
         seconds = time.perf_counter() - copying
         total = sum(loaded.values())
         report(f"  COPY: {total:,} rows in {seconds:.0f} s, {total / seconds:,.0f} rows/s")
-        loaded[SEARCH_DOCUMENTS] = search_documents_build(connection, report)
         stage = time.perf_counter()
+        search_documents_build(server, connection, report)
+        (loaded[SEARCH_DOCUMENTS],) = connection.execute(
+            f"SELECT count(*) FROM {SEARCH_DOCUMENTS}"
+        ).fetchone()
+        run_statements(
+            server.connect,
+            [(statement, None) for _, statement in deferred.indexes],
+            label=lambda done, total, seconds: f"  indexes: {done}/{total} in {seconds:.0f} s",
+            report=report,
+        )
         with connection.cursor() as cursor:
-            deferred.indexes_back(cursor, report)
+            deferred.foreign_keys_back(cursor, report)
             connection.commit()
             report(f"  indexes and foreign keys back in {time.perf_counter() - stage:.0f} s")
             deferred.triggers_back(cursor)
@@ -238,22 +248,22 @@ def expected_rows(data: DataSet) -> dict[str, int]:
     }
 
 
-def search_documents_build(connection, report) -> int:
+def search_documents_build(server: Server, connection, report) -> None:
     """Every voucher's search documents, by the project's refresh function, in batches."""
-    started = time.perf_counter()
     ids = [row[0] for row in connection.execute("SELECT id FROM marketplace.vouchers ORDER BY id")]
-    for start in range(0, len(ids), SEARCH_BATCH):
-        connection.execute(
-            "SELECT marketplace.voucher_search_refresh(%s::uuid[])",
-            [ids[start : start + SEARCH_BATCH]],
+    batches = [
+        ("SELECT marketplace.voucher_search_refresh(%s::uuid[])", [ids[n : n + SEARCH_BATCH]])
+        for n in range(0, len(ids), SEARCH_BATCH)
+    ]
+
+    def label(done: int, total: int, seconds: float) -> str:
+        vouchers = min(done * SEARCH_BATCH, len(ids))
+        return (
+            f"  search documents: {vouchers:,}/{len(ids):,} vouchers,"
+            f" {vouchers / seconds:,.0f} vouchers/s"
         )
-        connection.commit()
-        done = min(start + SEARCH_BATCH, len(ids))
-        if done == len(ids) or start // SEARCH_BATCH % 10 == 9:
-            rate = done / (time.perf_counter() - started)
-            report(f"  search documents: {done:,}/{len(ids):,} vouchers, {rate:,.0f} vouchers/s")
-    (count,) = connection.execute(f"SELECT count(*) FROM {SEARCH_DOCUMENTS}").fetchone()
-    return count
+
+    run_statements(server.connect, batches, label=label, report=report, every=10)
 
 
 def load_event_record(cursor, marker: Marker, loaded: dict, deferred: Deferred) -> None:

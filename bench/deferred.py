@@ -69,11 +69,8 @@ class Deferred:
         for name, _ in self.indexes:
             cursor.execute(f"DROP INDEX {name}")
 
-    def indexes_back(self, cursor, report) -> None:
-        """Build the indexes again, then add and validate the foreign keys."""
-        for name, statement in self.indexes:
-            report(f"  index {name}")
-            cursor.execute(statement)
+    def foreign_keys_back(self, cursor, report) -> None:
+        """Add the foreign keys again, each validated against the loaded rows."""
         for table, name, definition in self.foreign_keys:
             report(f"  foreign key {table}.{name}")
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
