@@ -224,9 +224,10 @@ def load(server: Server, marker: Marker, report) -> None:
             [(statement, None) for _, statement in deferred.indexes],
             label=lambda done, total, seconds: f"  indexes: {done}/{total} in {seconds:.0f} s",
             report=report,
+            every=5,
         )
         with connection.cursor() as cursor:
-            deferred.foreign_keys_back(cursor, report)
+            deferred.foreign_keys_back(cursor)
             connection.commit()
             report(f"  indexes and foreign keys back in {time.perf_counter() - stage:.0f} s")
             deferred.triggers_back(cursor)

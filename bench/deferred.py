@@ -69,10 +69,9 @@ class Deferred:
         for name, _ in self.indexes:
             cursor.execute(f"DROP INDEX {name}")
 
-    def foreign_keys_back(self, cursor, report) -> None:
+    def foreign_keys_back(self, cursor) -> None:
         """Add the foreign keys again, each validated against the loaded rows."""
         for table, name, definition in self.foreign_keys:
-            report(f"  foreign key {table}.{name}")
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
     def triggers_back(self, cursor) -> None:

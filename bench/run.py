@@ -30,6 +30,12 @@ def arguments() -> argparse.Namespace:
     )
     parser.add_argument("--warm-up", type=int, default=int(os.environ.get("BENCH_WARM_UP", 30)))
     parser.add_argument(
+        "--case-seconds",
+        type=float,
+        default=float(os.environ.get("BENCH_CASE_SECONDS", 20)),
+        help="time budget of one case's timed rounds (fewer iterations for slow cases)",
+    )
+    parser.add_argument(
         "--login",
         choices=("web", "owner"),
         default=os.environ.get("BENCH_LOGIN", "web"),
@@ -37,6 +43,11 @@ def arguments() -> argparse.Namespace:
     )
     parser.add_argument("--only", action="append", help="run only these operations (by name)")
     parser.add_argument("--build-only", action="store_true", help="build or reuse, run nothing")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="write EXPLAIN (ANALYZE, BUFFERS) of every case's queries instead of timing them",
+    )
     options = parser.parse_args()
     if options.scale <= 0:
         parser.error("--scale must be greater than 0")

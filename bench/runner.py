@@ -32,11 +32,23 @@ def timed(stacks: Stacks, case, implementation: str, params: dict) -> tuple[floa
         return time.perf_counter() - started, answer
 
 
-def measure(stacks: Stacks, case, *, iterations: int, warm_up: int) -> list[dict]:
-    """Figures of each implementation for one case; raises if their answers differ."""
-    for n in range(warm_up):
+def measure(stacks: Stacks, case, *, iterations: int, warm_up: int, budget_s: float) -> list[dict]:
+    """Figures of each implementation for one case; raises if their answers differ.
+
+    At most ``warm_up`` warm-up rounds (fewer once a tenth of ``budget_s`` is spent, at least
+    three), then at most ``iterations`` timed rounds, fewer if the warm-up says they would
+    take longer than ``budget_s`` (at least 30): a slow case still finishes in minutes.
+    """
+    started = time.perf_counter()
+    rounds = 0
+    while rounds < max(3, warm_up) and (
+        rounds < 3 or time.perf_counter() - started < budget_s / 10
+    ):
         for implementation in IMPLEMENTATIONS:
-            timed(stacks, case, implementation, case.params[n % len(case.params)])
+            timed(stacks, case, implementation, case.params[rounds % len(case.params)])
+        rounds += 1
+    per_round = (time.perf_counter() - started) / rounds
+    iterations = max(30, min(iterations, int(budget_s / per_round)))
     seconds = {implementation: [] for implementation in IMPLEMENTATIONS}
     rows = {implementation: 0 for implementation in IMPLEMENTATIONS}
     for n in range(iterations):
@@ -75,10 +87,24 @@ def run_all(server, marker, options) -> None:
         selected = [name for name in OPERATIONS if not options.only or name in options.only]
         all_cases = [case for name in selected for case in cases(name, context)]
         machine = report.machine(connection)
+    if options.explain:
+        from bench.explain import explain_all
+
+        try:
+            print(f"Plans written to {explain_all(stacks, all_cases, marker, options.login)}")
+        finally:
+            stacks.close()
+        return
     try:
         for case in all_cases:
             print(f"  {case.name} …", flush=True)
-            figures += measure(stacks, case, iterations=options.iterations, warm_up=options.warm_up)
+            figures += measure(
+                stacks,
+                case,
+                iterations=options.iterations,
+                warm_up=options.warm_up,
+                budget_s=options.case_seconds,
+            )
     finally:
         stacks.close()
     report.ratios(figures)
