@@ -13,6 +13,8 @@ from bench import report
 from bench.operations import OPERATIONS, Context, cases
 from bench.stacks import IMPLEMENTATIONS, Stacks
 
+MIN_ITERATIONS = 10
+
 
 def percentile(values: list[float], share: float) -> float:
     """The ``share`` percentile (0-100) of ``values``, interpolated between neighbours."""
@@ -36,19 +38,20 @@ def measure(stacks: Stacks, case, *, iterations: int, warm_up: int, budget_s: fl
     """Figures of each implementation for one case; raises if their answers differ.
 
     At most ``warm_up`` warm-up rounds (fewer once a tenth of ``budget_s`` is spent, at least
-    three), then at most ``iterations`` timed rounds, fewer if the warm-up says they would
-    take longer than ``budget_s`` (at least 30): a slow case still finishes in minutes.
+    two), then at most ``iterations`` timed rounds, fewer if the warm-up says they would
+    take longer than ``budget_s`` (at least `MIN_ITERATIONS`): a slow case still finishes
+    in minutes, and its percentiles rest on fewer samples (the JSON says how many).
     """
     started = time.perf_counter()
     rounds = 0
-    while rounds < max(3, warm_up) and (
-        rounds < 3 or time.perf_counter() - started < budget_s / 10
+    while rounds < max(2, warm_up) and (
+        rounds < 2 or time.perf_counter() - started < budget_s / 10
     ):
         for implementation in IMPLEMENTATIONS:
             timed(stacks, case, implementation, case.params[rounds % len(case.params)])
         rounds += 1
     per_round = (time.perf_counter() - started) / rounds
-    iterations = max(30, min(iterations, int(budget_s / per_round)))
+    iterations = max(MIN_ITERATIONS, min(iterations, int(budget_s / per_round)))
     seconds = {implementation: [] for implementation in IMPLEMENTATIONS}
     rows = {implementation: 0 for implementation in IMPLEMENTATIONS}
     for n in range(iterations):
