@@ -66,11 +66,14 @@ class Server:
     owner_password: str
     web: str
     web_password: str
+    statement_timeout_ms: int
 
     def connect(self, *, database: str | None = None, web: bool = False, **options):
         """A psycopg connection as the owner (or the web's login)."""
         user, password = (self.web, self.web_password) if web else (self.owner, self.owner_password)
         return psycopg.connect(
+            # The project's own statement timeout, as Django's connections have it.
+            options=f"-c statement_timeout={self.statement_timeout_ms}",
             host=self.host,
             port=self.port,
             dbname=database or self.database,

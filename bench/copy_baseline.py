@@ -67,6 +67,7 @@ def main() -> None:
         owner_password=settings.PG_PASSWORD,
         web=settings.PG_WEB_USER,
         web_password=settings.PG_WEB_PASSWORD,
+        statement_timeout_ms=settings.STATEMENT_TIMEOUT,
     )
     marker = build.stored_marker(server)
     if marker is None:

@@ -64,9 +64,9 @@ def table(figures: list[dict], marker, login: str) -> str:
     ]
     for f in figures:
         target = f["target_p95_ms"]
-        verdict = ""
+        verdict = f"{f['failed']} of {f['iterations']} timed out; " if f["failed"] else ""
         if target is not None:
-            verdict = f"p95 ≤ {target:g}: {'ok' if f['p95_ms'] <= target else 'MISSED'}"
+            verdict += f"p95 ≤ {target:g}: {'ok' if f['p95_ms'] <= target else 'MISSED'}"
         if f["implementation"] == "selector":
             verdict += f"; x raw ≤ 1.5: {'ok' if f['p95_vs_raw'] <= 1.5 else 'MISSED'}"
         lines.append(
@@ -77,13 +77,17 @@ def table(figures: list[dict], marker, login: str) -> str:
     return "\n".join(lines)
 
 
-def write_json(figures: list[dict], marker, machine_facts: dict, options) -> Path:
-    """Write ``bench/results/<UTC time>-scale<scale>.json``; return its path."""
+def results_path(marker, login: str) -> Path:
+    """``bench/results/<UTC time>-scale<scale>-<login>.json``."""
     now = datetime.datetime.now(datetime.UTC)
+    return RESULTS_DIR / f"{now:%Y%m%dT%H%M%SZ}-scale{marker.scale:g}-{login}.json"
+
+
+def write_json(path: Path, figures: list[dict], marker, machine_facts: dict, options) -> None:
+    """Write the run's figures to ``path`` (again after each case)."""
     RESULTS_DIR.mkdir(exist_ok=True)
-    path = RESULTS_DIR / f"{now:%Y%m%dT%H%M%SZ}-scale{marker.scale:g}-{options.login}.json"
     document = {
-        "run_at": now.isoformat(timespec="seconds"),
+        "run_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "scale": marker.scale,
         "seed": marker.seed,
         "iterations": options.iterations,
@@ -94,4 +98,3 @@ def write_json(figures: list[dict], marker, machine_facts: dict, options) -> Pat
         "operations": [{**figure, "scale": marker.scale} for figure in figures],
     }
     path.write_text(json.dumps(document, indent=2) + "\n")
-    return path

@@ -90,6 +90,7 @@ def main() -> None:
         owner_password=settings.PG_PASSWORD,
         web=settings.PG_WEB_USER,
         web_password=settings.PG_WEB_PASSWORD,
+        statement_timeout_ms=settings.STATEMENT_TIMEOUT,
     )
     marker = build.ensure(server, scale=options.scale, seed=options.seed)
     if options.build_only:

@@ -9,11 +9,18 @@ materializing its rows, inside a transaction already set up as the web's would b
 import random
 import time
 
+import psycopg
+from django.db import DatabaseError
+from sqlalchemy.exc import SQLAlchemyError
+
 from bench import report
 from bench.operations import OPERATIONS, Context, cases
 from bench.stacks import IMPLEMENTATIONS, Stacks
 
-MIN_ITERATIONS = 10
+# What a timed-out statement raises through each stack.
+FAILURES = (psycopg.Error, DatabaseError, SQLAlchemyError)
+
+MIN_ITERATIONS = 5
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -25,27 +32,33 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def timed(stacks: Stacks, case, implementation: str, params: dict) -> tuple[float, list]:
-    """(seconds, answer) of one iteration, in one transaction."""
+def timed(stacks: Stacks, case, implementation: str, params: dict) -> tuple[float, list | None]:
+    """(seconds, answer) of one iteration, in one transaction; the answer is None when the
+    statement failed (the project's statement timeout): its time still counts."""
     run = case.run[implementation]
-    with stacks.transaction(implementation, case.acting_user(params)) as handle:
-        started = time.perf_counter()
-        answer = run(handle, **params)
-        return time.perf_counter() - started, answer
+    started = time.perf_counter()
+    try:
+        with stacks.transaction(implementation, case.acting_user(params)) as handle:
+            started = time.perf_counter()
+            answer = run(handle, **params)
+            return time.perf_counter() - started, answer
+    except FAILURES as error:
+        print(f"    {implementation}: {type(error).__name__}: {str(error).strip()}", flush=True)
+        return time.perf_counter() - started, None
 
 
 def measure(stacks: Stacks, case, *, iterations: int, warm_up: int, budget_s: float) -> list[dict]:
     """Figures of each implementation for one case; raises if their answers differ.
 
     At most ``warm_up`` warm-up rounds (fewer once a tenth of ``budget_s`` is spent, at least
-    two), then at most ``iterations`` timed rounds, fewer if the warm-up says they would
+    one), then at most ``iterations`` timed rounds, fewer if the warm-up says they would
     take longer than ``budget_s`` (at least `MIN_ITERATIONS`): a slow case still finishes
     in minutes, and its percentiles rest on fewer samples (the JSON says how many).
     """
     started = time.perf_counter()
     rounds = 0
-    while rounds < max(2, warm_up) and (
-        rounds < 2 or time.perf_counter() - started < budget_s / 10
+    while rounds < max(1, warm_up) and (
+        rounds < 1 or time.perf_counter() - started < budget_s / 10
     ):
         for implementation in IMPLEMENTATIONS:
             timed(stacks, case, implementation, case.params[rounds % len(case.params)])
@@ -54,14 +67,20 @@ def measure(stacks: Stacks, case, *, iterations: int, warm_up: int, budget_s: fl
     iterations = max(MIN_ITERATIONS, min(iterations, int(budget_s / per_round)))
     seconds = {implementation: [] for implementation in IMPLEMENTATIONS}
     rows = {implementation: 0 for implementation in IMPLEMENTATIONS}
+    failed = {implementation: 0 for implementation in IMPLEMENTATIONS}
     for n in range(iterations):
         params = case.params[n % len(case.params)]
         answers = {}
         for implementation in IMPLEMENTATIONS:
-            elapsed, answers[implementation] = timed(stacks, case, implementation, params)
+            elapsed, answer = timed(stacks, case, implementation, params)
             seconds[implementation].append(elapsed)
-            rows[implementation] += len(answers[implementation])
-        if n < len(case.params) and len({repr(answer) for answer in answers.values()}) != 1:
+            if answer is None:
+                failed[implementation] += 1
+            else:
+                answers[implementation] = answer
+                rows[implementation] += len(answer)
+        agreeing = {repr(answer) for answer in answers.values()}
+        if n < len(case.params) and len(agreeing) > 1:
             raise AssertionError(f"{case.name}: the implementations disagree for {params}")
     return [
         {
@@ -71,8 +90,9 @@ def measure(stacks: Stacks, case, *, iterations: int, warm_up: int, budget_s: fl
             "p50_ms": percentile(seconds[implementation], 50) * 1000,
             "p95_ms": percentile(seconds[implementation], 95) * 1000,
             "p99_ms": percentile(seconds[implementation], 99) * 1000,
-            "rows": rows[implementation] / iterations,
+            "rows": rows[implementation] / max(1, iterations - failed[implementation]),
             "iterations": iterations,
+            "failed": failed[implementation],
             "target_p95_ms": case.targets.get(implementation),
         }
         for implementation in IMPLEMENTATIONS
@@ -98,6 +118,7 @@ def run_all(server, marker, options) -> None:
         finally:
             stacks.close()
         return
+    path = report.results_path(marker, options.login)
     try:
         for case in all_cases:
             print(f"  {case.name} …", flush=True)
@@ -108,9 +129,10 @@ def run_all(server, marker, options) -> None:
                 warm_up=options.warm_up,
                 budget_s=options.case_seconds,
             )
+            report.ratios(figures)
+            # After every case: an interrupted run keeps what it measured.
+            report.write_json(path, figures, marker, machine, options)
     finally:
         stacks.close()
-    report.ratios(figures)
     print(report.table(figures, marker, options.login))
-    path = report.write_json(figures, marker, machine, options)
     print(f"Figures written to {path}")

@@ -98,8 +98,11 @@ class VoucherSearchDocument(Base):
     content: Mapped[str] = mapped_column(Text)
 
 
-def engine_for(*, host: str, port: int, database: str, user: str, password: str) -> Engine:
-    """An engine with a small pool, as a web process would hold."""
+def engine_for(
+    *, host: str, port: int, database: str, user: str, password: str, statement_timeout_ms: int
+) -> Engine:
+    """An engine with a small pool, as a web process would hold, and the project's
+    statement timeout."""
     url = URL.create(
         "postgresql+psycopg",
         username=user,
@@ -108,4 +111,5 @@ def engine_for(*, host: str, port: int, database: str, user: str, password: str)
         port=port,
         database=database,
     )
-    return create_engine(url, pool_size=2)
+    options = f"-c statement_timeout={statement_timeout_ms}"
+    return create_engine(url, pool_size=2, connect_args={"options": options})

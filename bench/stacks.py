@@ -47,6 +47,7 @@ class Stacks:
             database=server.database,
             user=server.web if web else server.owner,
             password=server.web_password if web else server.owner_password,
+            statement_timeout_ms=server.statement_timeout_ms,
         )
 
     def close(self) -> None:
