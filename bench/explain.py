@@ -8,6 +8,8 @@ the benchmark's (`bench.stacks`): the plans are those the timings measured.
 import datetime
 from pathlib import Path
 
+import psycopg
+
 from bench.report import RESULTS_DIR
 
 
@@ -42,6 +44,19 @@ def statements_of(stacks, case, implementation: str, params: dict) -> list[tuple
         return recording.statements
 
 
+def explained(stacks, user, sql: str, values) -> str:
+    """The plan of ``sql`` with timings, or the plan alone if running it times out."""
+    try:
+        with stacks.transaction("raw", user) as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", values)
+            return "\n".join(row[0] for row in cursor.fetchall())
+    except psycopg.errors.QueryCanceled:
+        with stacks.transaction("raw", user) as cursor:
+            cursor.execute(f"EXPLAIN {sql}", values)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        return f"(EXPLAIN ANALYZE hit the statement timeout; the plan without timings:)\n{plan}"
+
+
 def explain_all(stacks, all_cases, marker, login: str) -> Path:
     """Write the plans of every case to ``bench/results/`` and return the file's path."""
     now = datetime.datetime.now(datetime.UTC)
@@ -52,9 +67,7 @@ def explain_all(stacks, all_cases, marker, login: str) -> Path:
         shown = {key: value for key, value in params.items() if key != "language_object"}
         for implementation in ("selector", "raw"):
             for sql, values in statements_of(stacks, case, implementation, params):
-                with stacks.transaction("raw", case.acting_user(params)) as cursor:
-                    cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", values)
-                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                plan = explained(stacks, case.acting_user(params), sql, values)
                 sections.append(
                     f"=== {case.name} · {implementation} · {shown}\n{sql.strip()}\n\n{plan}\n"
                 )
