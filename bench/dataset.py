@@ -276,31 +276,40 @@ class DataSet:
     # --- Rows, table by table, in load order ----------------------------------------------
 
     def language_id(self, position: int) -> str:
+        """The id of ``LANGUAGES[position]``."""
         return self.id("i18n.languages", position, self.anchor - 4 * YEAR)
 
     def category_id(self, position: int) -> str:
+        """The id of ``CATEGORIES[position]``."""
         return self.id("catalog.categories", position, self.anchor - 4 * YEAR)
 
     def user_id(self, n: int) -> str:
+        """The id of user ``n``."""
         return self.id("users.users", n, self.user_created[n])
 
     def business_id(self, n: int) -> str:
+        """The id of business ``n``."""
         return self.id("business.businesses", n, self.business_created[n])
 
     def voucher_id(self, n: int) -> str:
+        """The id of voucher ``n``."""
         return self.id("marketplace.vouchers", n, self.voucher_created[n])
 
     def code_id(self, n: int) -> str:
+        """The id of voucher ``n``'s code (if it has one)."""
         return self.id("marketplace.voucher_codes", n, self.voucher_created[n])
 
     def redemption_id(self, n: int) -> str:
+        """The id of redemption ``n``."""
         return self.id("marketplace.redemptions", n, self.redemption_at[n])
 
     def translation_id(self, voucher: int, language: int, field: int) -> str:
+        """The id of one text of a voucher: its slot is unique, taken or not."""
         slot = (voucher * len(LANGUAGES) + language) * len(FIELDS) + field
         return self.id("i18n.translations", slot, self.voucher_created[voucher])
 
     def language_rows(self) -> Iterator[str]:
+        """The five languages; es-MX falls back to es, every chain ends in en."""
         created = self.stamp(self.anchor - 4 * YEAR)
         codes = [language[0] for language in LANGUAGES]
         for position, (code, name, native, config, fallback, _) in enumerate(LANGUAGES):
@@ -311,6 +320,7 @@ class DataSet:
             )
 
     def category_rows(self) -> Iterator[str]:
+        """The seed data's category tree."""
         created = self.stamp(self.anchor - 4 * YEAR)
         slugs = [slug for slug, _ in CATEGORIES]
         for position, (slug, parent) in enumerate(CATEGORIES):
@@ -321,10 +331,12 @@ class DataSet:
             )
 
     def leaf_categories(self) -> list[int]:
+        """Positions of the categories without children (businesses use these)."""
         parents = {parent for _, parent in CATEGORIES}
         return [n for n, (slug, _) in enumerate(CATEGORIES) if slug not in parents]
 
     def user_rows(self) -> Iterator[str]:
+        """The users, oldest first."""
         rng = self.stream("users.rows")
         roles = ("customer", "business", "admin")
         for n in range(self.sizes.users):
@@ -342,6 +354,7 @@ class DataSet:
             )
 
     def business_rows(self) -> Iterator[str]:
+        """The businesses, at their planned places, oldest first."""
         rng = self.stream("businesses.rows")
         leaves = self.leaf_categories()
         for n in range(self.sizes.businesses):
@@ -383,6 +396,7 @@ class DataSet:
                 )
 
     def voucher_rows(self) -> Iterator[str]:
+        """The vouchers, with their counters equal to their live redemptions."""
         rng = self.stream("vouchers.rows")
         for n in range(self.sizes.vouchers):
             voucher_id = self.voucher_id(n)
@@ -403,6 +417,7 @@ class DataSet:
             )
 
     def code_rows(self) -> Iterator[str]:
+        """One code for each voucher planned to have one, counting its redemptions."""
         rng = self.stream("codes")
         seen = set()
         for n in range(self.sizes.vouchers):
@@ -485,6 +500,7 @@ class DataSet:
             )
 
     def redemption_rows(self) -> Iterator[str]:
+        """The planned redemptions, some reversed, most at their business."""
         rng = self.stream("redemptions.rows")
         for n in range(len(self.redemption_voucher)):
             voucher = self.redemption_voucher[n]

@@ -21,6 +21,7 @@ class Recording:
         self.statements: list[tuple[str, object]] = []
 
     def execute(self, sql, params=None):
+        """Execute as the cursor would, remembering the statement."""
         self.statements.append((sql, params))
         return self.cursor.execute(sql, params)
 

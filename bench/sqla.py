@@ -13,10 +13,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class Base(DeclarativeBase):
-    pass
+    """The declarative base of the mapped tables."""
 
 
 class Business(Base):
+    """``business.businesses``."""
+
     __tablename__ = "businesses"
     __table_args__ = {"schema": "business"}
 
@@ -39,6 +41,8 @@ class Business(Base):
 
 
 class Voucher(Base):
+    """``marketplace.vouchers``."""
+
     __tablename__ = "vouchers"
     __table_args__ = {"schema": "marketplace"}
 
@@ -63,6 +67,8 @@ class Voucher(Base):
 
 
 class Language(Base):
+    """``i18n.languages``."""
+
     __tablename__ = "languages"
     __table_args__ = {"schema": "i18n"}
 
@@ -75,6 +81,8 @@ class Language(Base):
 
 
 class Translation(Base):
+    """``i18n.translations``."""
+
     __tablename__ = "translations"
     __table_args__ = {"schema": "i18n"}
 
@@ -85,6 +93,8 @@ class Translation(Base):
 
 
 class VoucherSearchDocument(Base):
+    """``marketplace.voucher_search_documents``."""
+
     __tablename__ = "voucher_search_documents"
     __table_args__ = {"schema": "marketplace"}
 

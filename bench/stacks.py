@@ -51,6 +51,7 @@ class Stacks:
         )
 
     def close(self) -> None:
+        """Close the psycopg connection and the SQLAlchemy pool."""
         self.raw_connection.close()
         self.engine.dispose()
 

@@ -19,6 +19,7 @@ LIMIT {PAGE}
 
 
 def selector(_, *, business, state, owner):
+    """The project's selector, through Django's ORM."""
     from marketplace.selectors import voucher_list
 
     page = (
@@ -30,11 +31,13 @@ def selector(_, *, business, state, owner):
 
 
 def raw(cursor, *, business, state, owner):
+    """Hand-written SQL through psycopg."""
     cursor.execute(RAW, {"business": business, "state": state})
     return [str(row[0]) for row in cursor.fetchall()]
 
 
 def sqlalchemy(session, *, business, state, owner):
+    """SQLAlchemy 2 (+ GeoAlchemy2) on the mapped tables."""
     statement = (
         select(Voucher, Business)
         .join(Voucher.business)

@@ -22,6 +22,7 @@ LIMIT {PAGE}
 
 
 def selector(_, *, lat, lng, radius):
+    """The project's selector, through Django's ORM."""
     from marketplace.selectors import geography_point, vouchers_nearby
 
     page = vouchers_nearby(point=geography_point(lat=lat, lng=lng), radius_m=radius)[:PAGE]
@@ -29,11 +30,13 @@ def selector(_, *, lat, lng, radius):
 
 
 def raw(cursor, *, lat, lng, radius):
+    """Hand-written SQL through psycopg."""
     cursor.execute(RAW, {"lat": lat, "lng": lng, "radius": radius})
     return [str(row[0]) for row in cursor.fetchall()]
 
 
 def sqlalchemy(session, *, lat, lng, radius):
+    """SQLAlchemy 2 (+ GeoAlchemy2) on the mapped tables."""
     point = cast(WKTElement(f"POINT({lng} {lat})", srid=4326), Geography)
     statement = (
         select(Voucher, Business, func.ST_Distance(Business.location, point).label("distance"))

@@ -40,6 +40,7 @@ def typo(word: str) -> str:
 
 
 def selector(_, *, text, language, config, language_object):
+    """The project's selector, through Django's ORM."""
     from marketplace.selectors import vouchers_search
 
     page = vouchers_search(text=text, language=language_object)[:PAGE]
@@ -47,11 +48,13 @@ def selector(_, *, text, language, config, language_object):
 
 
 def raw(cursor, *, text, language, config, language_object):
+    """Hand-written SQL through psycopg."""
     cursor.execute(RAW, {"text": text, "language": language, "config": config})
     return [str(row[0]) for row in cursor.fetchall()]
 
 
 def sqlalchemy(session, *, text, language, config, language_object):
+    """SQLAlchemy 2 (+ GeoAlchemy2) on the mapped tables."""
     query = func.websearch_to_tsquery(cast(literal(config), REGCONFIG), text)
     document = VoucherSearchDocument
     rank = func.ts_rank(document.document, query) + func.word_similarity(text, document.content)

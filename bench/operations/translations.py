@@ -21,17 +21,20 @@ ORDER BY t.key, c.depth
 
 
 def selector(_, *, keys, language):
+    """The project's selector, through Django's ORM."""
     from i18n.selectors import translations_resolve
 
     return sorted(translations_resolve(keys=keys, language_code=language).items())
 
 
 def raw(cursor, *, keys, language):
+    """Hand-written SQL through psycopg."""
     cursor.execute(RAW, {"keys": keys, "language": language})
     return sorted(cursor.fetchall())
 
 
 def sqlalchemy(session, *, keys, language):
+    """SQLAlchemy 2 (+ GeoAlchemy2) on the mapped tables."""
     chain = (
         func.i18n.language_chain(Language.id)
         .table_valued("language_id", "depth")
