@@ -6,8 +6,11 @@ SHELL := /bin/bash
 PYTHON := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make bench: the benchmark database's size (1: 1M vouchers) and random seed.
+BENCH_SCALE ?= 1
+BENCH_SEED ?= 1
 
-.PHONY: help system venv venv-dev db db-stop psql setup run test lint format
+.PHONY: help system venv venv-dev venv-bench db db-stop psql setup run test lint format bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -20,6 +23,9 @@ venv: system ## Create .venv with the pinned runtime requirements
 
 venv-dev: system ## Create .venv with the runtime and the test/lint requirements
 	@scripts/venv.sh requirements-dev.txt
+
+venv-bench: system ## Create .venv with the dev requirements and the benchmark's (SQLAlchemy)
+	@scripts/venv.sh requirements-bench.txt
 
 db: system ## Start the project's own database if needed; print its DATABASE_URL last
 	@scripts/db.sh start
@@ -56,3 +62,6 @@ lint: venv-dev db ## ruff check, ruff format --check, makemigrations --check
 format: venv-dev ## Apply ruff's fixes and formatting
 	@.venv/bin/ruff check --fix .
 	@.venv/bin/ruff format .
+
+bench: venv-bench db ## Build (once) the benchmark database pika_bench and time the hot queries
+	@$(PYTHON) -m bench.run --scale $(BENCH_SCALE) --seed $(BENCH_SEED)

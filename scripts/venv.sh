@@ -14,12 +14,15 @@ fi
   die "Pika needs Python 3.11 or newer; .venv has $(.venv/bin/python --version)"
 
 requirements=${1:?usage: scripts/venv.sh REQUIREMENTS_FILE}
-# The stamp names the files installed at the current pins: runtime, or runtime and dev.
+# The stamp names the files installed at the current pins: runtime, runtime and dev, or
+# those and the benchmark's (each includes the one before).
 stamp=.venv/.installed-requirements
 pins=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
 installed=$(cat "$stamp" 2>/dev/null || true)
 case "$requirements:$installed" in
-  "requirements.txt:$pins requirements.txt" | *":$pins requirements-dev.txt") up_to_date=1 ;;
+  "requirements.txt:$pins requirements.txt" | *":$pins requirements-bench.txt") up_to_date=1 ;;
+  "requirements-bench.txt:"*) up_to_date=0 ;;
+  *":$pins requirements-dev.txt") up_to_date=1 ;;
   *) up_to_date=0 ;;
 esac
 if [ "$up_to_date" -eq 0 ]; then
