@@ -45,31 +45,38 @@ def db_role_set(role: str) -> None:
 def acting_as(*, user_id=None, ip_address=None, user_agent=None, role: str | None = None):
     """Run the block in a transaction on behalf of a user (services, commands, tests).
 
-    With ``role``, the block also runs as that database role. The previous identity is
-    restored when the block ends inside a longer transaction.
+    With ``role``, the block also runs as that database role. The role comes first, then
+    the identity: the web's login may vouch only once it is ``application_role`` (alone it
+    may not call ``security.transaction_binding``). When the block opens the transaction
+    its settings end with it; inside a longer transaction the previous identity and role
+    are restored when the block ends.
     """
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('app.user_id', true), "
-                "current_setting('app.ip_address', true), "
-                "current_setting('app.user_agent', true), current_user"
-            )
-            previous = cursor.fetchone()
-        db_identity_set(user_id=user_id, ip_address=ip_address, user_agent=user_agent)
+        previous = None
+        if not outermost:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT current_setting('app.user_id', true), "
+                    "current_setting('app.ip_address', true), "
+                    "current_setting('app.user_agent', true), current_user"
+                )
+                previous = cursor.fetchone()
         if role:
             db_role_set(role)
+        db_identity_set(user_id=user_id, ip_address=ip_address, user_agent=user_agent)
         try:
             yield
         finally:
-            if connection.is_usable() and not connection.needs_rollback:
+            if previous and connection.is_usable() and not connection.needs_rollback:
                 previous_user, previous_ip, previous_agent, previous_role = previous
-                if role:
-                    with connection.cursor() as cursor:
-                        cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(previous_role)}")
+                # Vouched while still in ``role``, which may; then the previous role back.
                 db_identity_set(
                     user_id=previous_user, ip_address=previous_ip, user_agent=previous_agent
                 )
+                if role:
+                    with connection.cursor() as cursor:
+                        cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(previous_role)}")
 
 
 @contextmanager

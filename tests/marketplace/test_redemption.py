@@ -1,10 +1,14 @@
 """Redemption: limits hold under concurrency, retries are idempotent, reversals give back."""
 
 import datetime
+import os
+import subprocess
+import sys
 import threading
 from collections import Counter
 
 import pytest
+from django.conf import settings
 from django.db import ProgrammingError, connection
 from django.utils import timezone
 
@@ -228,3 +232,50 @@ def test_the_redemption_counters_have_no_other_writer(db):
         assert Voucher.objects.filter(pk=voucher.pk).update(max_per_user=3) == 1
         with pytest.raises(ProgrammingError, match="needs nobody"):
             Voucher.objects.filter(pk=voucher.pk).update(current_redemptions=1)
+
+
+WEB_LOGIN_REDEMPTION = """
+import django
+django.setup()
+from pika.db.context import acting_as
+from pika.db.security import APPLICATION_ROLE
+from marketplace.services import voucher_redeem
+from django.db import connection
+with acting_as(user_id="{user}", role=APPLICATION_ROLE):
+    result = voucher_redeem(voucher_id="{voucher}", idempotency_key="web")
+    with acting_as(user_id=None, role=APPLICATION_ROLE):
+        pass  # nested: the user and the role come back afterwards
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT session_user, current_user, security.current_user_id()")
+        print(*cursor.fetchone(), result.redemption.pk)
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_service_runs_on_the_web_login_and_records_its_event_after_commit():
+    """As WSGI runs it: the web's login, which may vouch only once it is application_role
+    (``acting_as`` sets the role first), also for the event written after the commit."""
+    voucher, user = VoucherFactory(), UserFactory()
+    environment = {
+        **os.environ,
+        "PG_DATABASE": connection.settings_dict["NAME"],
+        "PIKA_DATABASE_LOGIN": "web",
+        "DATABASE_POOL_SIZE": "0",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", WEB_LOGIN_REDEMPTION.format(user=user.pk, voucher=voucher.pk)],
+        env=environment,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    session_user, current_user, acting, redemption = done.stdout.split()
+    assert (session_user, current_user, acting) == (
+        settings.PG_WEB_USER,
+        APPLICATION_ROLE,
+        str(user.pk),
+    )
+    assert Redemption.objects.get(pk=redemption).user_id == user.pk
+    assert Event.objects.filter(voucher=voucher, kind=EventKind.VOUCHER_REDEEMED).count() == 1
