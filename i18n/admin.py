@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pika.admin import HistoryAdmin
+from pika.admin import HistoryAdmin, indexed_values_filter
 
 from .models import Language, Translation
 
@@ -16,8 +16,18 @@ class LanguageAdmin(HistoryAdmin):
 
 @admin.register(Translation)
 class TranslationAdmin(HistoryAdmin):
+    """Millions of rows: listed along the (key, language) index, domains listed through
+    their index, and searched by exact key (the same index)."""
+
     list_display = ["key", "language", "value", "domain", "verified", "updated_at"]
-    list_filter = ["language", "domain", "verified"]
+    list_filter = ["language", indexed_values_filter("domain"), "verified"]
     list_select_related = ["language"]
-    search_fields = ["key", "value"]
+    search_fields = ["key"]
+    search_help_text = "An exact translation key."
+    ordering = ["key", "language_id"]
+    sortable_by = ["key"]
     readonly_fields = ["id", "created_at", "updated_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        return (queryset.filter(key=term) if term else queryset), False

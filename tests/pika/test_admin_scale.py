@@ -111,3 +111,18 @@ def test_big_changelists_keep_their_query_count_as_rows_grow(admin_client, url_n
         return len(changelist(admin_client, url_name)[1])
 
     assert queries_after(2) == queries_after(12)
+
+
+def test_translations_list_domains_through_the_index_and_search_an_exact_key(admin_client):
+    from i18n.models import Language, Translation
+
+    english = Language.objects.create(code="en", name="English", is_default=True)
+    for n, domain in enumerate(["vouchers", "emails", "vouchers", "errors"]):
+        Translation.objects.create(key=f"k.{n}", language=english, value="v", domain=domain)
+    response, queries = changelist(admin_client, "i18n_translation")
+    assert not any("DISTINCT" in sql.upper() for sql in queries)
+    page = response.content.decode()
+    for domain in ("emails", "errors", "vouchers"):
+        assert f"?domain={domain}" in page
+    found, _ = changelist(admin_client, "i18n_translation", q="k.1")
+    assert [t.key for t in found.context["cl"].result_list] == ["k.1"]
