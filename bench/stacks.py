@@ -6,10 +6,9 @@ level security, exactly as ``pika.middleware.DatabaseContextMiddleware`` does fo
 That set-up is the request's cost, not the query's: it happens before the clock starts.
 
 The role comes first, then the identity: the web's login alone may not call
-``security.transaction_binding`` (it holds no privilege until ``SET ROLE``), so
-``pika.db.context.acting_as``, which vouches first, fails on that login with "permission
-denied for schema security". The selector path therefore uses the project's two helpers
-(``db_role_set``, ``db_identity_set``) in the order that works there.
+``security.transaction_binding`` (it holds no privilege until ``SET ROLE``), which is also
+the order ``pika.db.context.acting_as`` takes. The selector path uses the project's two
+helpers (``db_role_set``, ``db_identity_set``) in that order.
 """
 
 from contextlib import contextmanager
