@@ -6,14 +6,16 @@ generator is safe to repeat.
 """
 
 import datetime
+import json
 import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.geos import Point
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from analytics.models import Event, EventKind
 from business.models import Business, VerificationStatus
@@ -122,9 +124,30 @@ class Generator:
         }
 
     def _write(self, label: str, model, rows: list) -> None:
-        for start in range(0, len(rows), self.batch_size):
-            model.objects.bulk_create(rows[start : start + self.batch_size], ignore_conflicts=True)
-            self.progress(label, min(start + self.batch_size, len(rows)), len(rows))
+        """Load ``rows`` with ``COPY`` into a staging table, then one ``INSERT … SELECT …
+        ON CONFLICT DO NOTHING`` per batch: COPY's speed, and running again adds nothing."""
+        fields = [
+            field for field in model._meta.concrete_fields if not getattr(field, "generated", False)
+        ]
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMP TABLE pika_datagen_stage ON COMMIT DROP AS"
+                f" SELECT {columns} FROM {table} WITH NO DATA"
+            )
+            for start in range(0, len(rows), self.batch_size):
+                batch = rows[start : start + self.batch_size]
+                with cursor.cursor.copy(f"COPY pika_datagen_stage ({columns}) FROM STDIN") as copy:
+                    for row in batch:
+                        copy.write_row([_copy_value(field, row) for field in fields])
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) SELECT {columns} FROM pika_datagen_stage"
+                    " ON CONFLICT DO NOTHING"
+                )
+                cursor.execute("TRUNCATE pika_datagen_stage")
+                self.progress(label, min(start + self.batch_size, len(rows)), len(rows))
+            cursor.execute("DROP TABLE pika_datagen_stage")
 
     def _users(self) -> list[User]:
         users = []
@@ -295,3 +318,13 @@ class Generator:
             )
         rows.sort(key=lambda event: event.occurred_at)
         self._write("events", Event, rows)
+
+
+def _copy_value(field, obj):
+    """``obj``'s value of ``field`` as COPY takes it (geometries as EWKT)."""
+    value = field.pre_save(obj, add=True)
+    if isinstance(field, GeometryField):
+        return value.ewkt if value is not None else None
+    if isinstance(field, models.JSONField):
+        return json.dumps(value) if value is not None else None
+    return field.get_db_prep_save(value, connection)
