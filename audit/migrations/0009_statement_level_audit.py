@@ -3,20 +3,24 @@
 - audit.log_changes, the trigger function of three statement-level AFTER triggers per
   audited table (``audit_log_insert``, ``audit_log_update``, ``audit_log_delete``: PostgreSQL
   allows transition tables on a trigger of a single event only), writes one audit row per
-  changed row from the statement's transition tables (``old_rows``, ``new_rows``). Same rows
-  as the row-level ``audit.log_change`` it replaces: the whole row for an INSERT or a DELETE,
-  only the changed columns of an UPDATE (a row whose values did not change writes nothing),
-  the same redacted columns, the actor that ``security.current_identity()`` vouches for, and
-  the row digest of audit.0004 computed by the same ``audit.log_digest`` in the same
-  statement. What it saves: the identity check (an HMAC) once per statement instead of once
-  per row, one trigger call and one plan execution per statement, and the row digest
-  trigger on the log (it now fires only for rows written without their digest).
-- An UPDATE's old and new versions of a row are paired by their position in the two
+  changed row from the statement's transition tables (``old_rows``, ``new_rows``). The same
+  rows as the row-level ``audit.log_change`` it replaces: the whole row for an INSERT or a
+  DELETE, only the changed columns of an UPDATE (a row whose values did not change writes
+  nothing), the same redacted columns, the actor that ``security.current_identity()``
+  vouches for, the time of each row from the clock, and the row digest of audit.0004 from
+  the same ``audit.log_digest``. What a statement of many rows saves: the identity check (an
+  HMAC) once per statement instead of once per row, one trigger call, one plan execution
+  and one digest-trigger call (the log's trigger now fires only for rows written without
+  their digest) instead of one each per row.
+- An UPDATE of many rows pairs each row's old and new versions by their position in the two
   transition tables: PostgreSQL appends both versions of each updated row in the same call,
   so the n-th old row is the n-th new row's previous version, even when the UPDATE changes
-  the primary key. The pairing is a FULL JOIN, which PostgreSQL can run only as a hash or
-  merge join: a plan cached from a one-row statement can never turn into a nested loop over
-  a million-row one (and no row of either side can be dropped).
+  the primary key. The pairing is a FULL JOIN, which PostgreSQL can only run as a hash or
+  merge join: never a nested loop, whatever the row counts its cached plan was made for (a
+  nested loop over a million rows would be quadratic), and no version of either side can be
+  dropped. An UPDATE of one row (a request's save) has a plan of its own with nothing to
+  pair, so that the plan cached for bulk updates never slows the hot path down, and one of
+  no row returns before any work.
 - Reversible: back to the row-level ``audit.log_change`` of audit.0004 (frozen below) and the
   digest trigger for every row.
 """
@@ -72,8 +76,9 @@ AUDITED = {
 }
 
 
-def log_insert_select(action: str, rows: str) -> str:
-    """The one INSERT … SELECT of a statement: ``rows`` yields (record, changes) per row.
+def log_insert_select(action: str, record: str, rows: str) -> str:
+    """The one INSERT … SELECT of a statement: ``rows`` yields each changed ``record`` (the
+    row as jsonb) and its ``d.changes``.
 
     Each audit row gets its id and time here, per row, so that its digest covers them; the
     actor is the statement's (plpgsql variables, looked up once).
@@ -90,8 +95,8 @@ def log_insert_select(action: str, rows: str) -> str:
             )
         FROM (
             SELECT public.uuid_generate_v7() AS id, pg_catalog.clock_timestamp() AS logged_at,
-                c.record ->> 'id' AS record_id, c.changes
-            FROM ({rows}) AS c (record, changes)
+                {record} ->> 'id' AS record_id, d.changes
+            FROM {rows}
         ) AS l;"""
 
 
@@ -100,8 +105,8 @@ def log_insert_select(action: str, rows: str) -> str:
 # sub-select, so that filtering on them does not compute them twice.
 INSERTED = log_insert_select(
     "INSERT",
-    """SELECT n.record, d.changes
-            FROM (SELECT pg_catalog.to_jsonb(r) FROM new_rows AS r) AS n (record)
+    "n.record",
+    """(SELECT pg_catalog.to_jsonb(r) FROM new_rows AS r) AS n (record)
             CROSS JOIN LATERAL (
                 SELECT pg_catalog.jsonb_object_agg(e.key, CASE WHEN e.key = ANY (redacted)
                     THEN '{"new": "[redacted]"}'::pg_catalog.jsonb
@@ -112,8 +117,8 @@ INSERTED = log_insert_select(
 
 DELETED = log_insert_select(
     "DELETE",
-    """SELECT o.record, d.changes
-            FROM (SELECT pg_catalog.to_jsonb(r) FROM old_rows AS r) AS o (record)
+    "o.record",
+    """(SELECT pg_catalog.to_jsonb(r) FROM old_rows AS r) AS o (record)
             CROSS JOIN LATERAL (
                 SELECT pg_catalog.jsonb_object_agg(e.key, CASE WHEN e.key = ANY (redacted)
                     THEN '{"old": "[redacted]"}'::pg_catalog.jsonb
@@ -123,15 +128,7 @@ DELETED = log_insert_select(
 )
 
 # Only the columns whose values differ; a row without any writes nothing.
-UPDATED = log_insert_select(
-    "UPDATE",
-    """SELECT coalesce(n.record, o.record), d.changes
-            FROM (
-                SELECT pg_catalog.row_number() OVER (), pg_catalog.to_jsonb(r) FROM new_rows AS r
-            ) AS n (position, record)
-            FULL JOIN (
-                SELECT pg_catalog.row_number() OVER (), pg_catalog.to_jsonb(r) FROM old_rows AS r
-            ) AS o (position, record) ON o.position = n.position
+UPDATE_DIFF = """
             CROSS JOIN LATERAL (
                 SELECT pg_catalog.jsonb_object_agg(k.key, CASE WHEN k.key = ANY (redacted)
                     THEN '{"old": "[redacted]", "new": "[redacted]"}'::pg_catalog.jsonb
@@ -141,7 +138,28 @@ UPDATED = log_insert_select(
                 FROM pg_catalog.jsonb_object_keys(coalesce(n.record, o.record)) AS k (key)
                 WHERE n.record -> k.key IS DISTINCT FROM o.record -> k.key
             ) AS d (changes)
-            WHERE d.changes IS NOT NULL""",
+            WHERE d.changes IS NOT NULL"""
+
+# One row (a request's save): its two versions, nothing to pair.
+UPDATED_ONE = log_insert_select(
+    "UPDATE",
+    "n.record",
+    """(SELECT pg_catalog.to_jsonb(r) FROM new_rows AS r) AS n (record)
+            CROSS JOIN (SELECT pg_catalog.to_jsonb(r) FROM old_rows AS r) AS o (record)"""
+    + UPDATE_DIFF,
+)
+
+# Many rows: each old version paired with its new one by position (see the docstring).
+UPDATED_MANY = log_insert_select(
+    "UPDATE",
+    "coalesce(n.record, o.record)",
+    """(
+                SELECT pg_catalog.row_number() OVER (), pg_catalog.to_jsonb(r) FROM new_rows AS r
+            ) AS n (position, record)
+            FULL JOIN (
+                SELECT pg_catalog.row_number() OVER (), pg_catalog.to_jsonb(r) FROM old_rows AS r
+            ) AS o (position, record) ON o.position = n.position"""
+    + UPDATE_DIFF,
 )
 
 LOG_CHANGES = f"""
@@ -153,14 +171,22 @@ DECLARE
     actor pg_catalog.uuid;
     actor_ip pg_catalog.inet;
     actor_agent pg_catalog.text;
+    updated pg_catalog.int8;
 BEGIN
+    IF TG_OP = 'UPDATE' THEN  -- none, one or more: each has a plan of its own
+        SELECT pg_catalog.count(*) INTO updated FROM (SELECT FROM new_rows LIMIT 2) AS r;
+        IF updated = 0 THEN
+            RETURN NULL;
+        END IF;
+    END IF;
     -- Only what the web process vouched for: raw settings are anyone's to change.
     SELECT i.user_id, i.ip_address, i.user_agent INTO actor, actor_ip, actor_agent
     FROM security.current_identity() AS i;
     -- One branch per event: a transition table exists only for the events that have it.
     IF TG_OP = 'INSERT' THEN{INSERTED}
-    ELSIF TG_OP = 'UPDATE' THEN{UPDATED}
-    ELSE{DELETED}
+    ELSIF TG_OP = 'DELETE' THEN{DELETED}
+    ELSIF updated = 1 THEN{UPDATED_ONE}
+    ELSE{UPDATED_MANY}
     END IF;
     RETURN NULL;
 END
