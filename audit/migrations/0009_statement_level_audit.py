@@ -101,12 +101,14 @@ def log_insert_select(action: str, record: str, rows: str) -> str:
 
 
 # Each value becomes {"new": …} / {"old": …} / {"old": …, "new": …}; a redacted column
-# shows only that it was there or changed. The changes are a LATERAL join, not a column's
-# sub-select, so that filtering on them does not compute them twice.
+# shows only that it was there or changed. Each row becomes jsonb once: OFFSET 0 keeps the
+# planner from folding ``to_jsonb(r)`` into every place that reads the record (once per
+# column otherwise). The changes are a LATERAL join, not a column's sub-select, so that
+# filtering on them does not compute them twice.
 INSERTED = log_insert_select(
     "INSERT",
     "n.record",
-    """(SELECT pg_catalog.to_jsonb(r) FROM new_rows AS r) AS n (record)
+    """(SELECT pg_catalog.to_jsonb(r) FROM new_rows AS r OFFSET 0) AS n (record)
             CROSS JOIN LATERAL (
                 SELECT pg_catalog.jsonb_object_agg(e.key, CASE WHEN e.key = ANY (redacted)
                     THEN '{"new": "[redacted]"}'::pg_catalog.jsonb
@@ -118,7 +120,7 @@ INSERTED = log_insert_select(
 DELETED = log_insert_select(
     "DELETE",
     "o.record",
-    """(SELECT pg_catalog.to_jsonb(r) FROM old_rows AS r) AS o (record)
+    """(SELECT pg_catalog.to_jsonb(r) FROM old_rows AS r OFFSET 0) AS o (record)
             CROSS JOIN LATERAL (
                 SELECT pg_catalog.jsonb_object_agg(e.key, CASE WHEN e.key = ANY (redacted)
                     THEN '{"old": "[redacted]"}'::pg_catalog.jsonb
@@ -144,8 +146,8 @@ UPDATE_DIFF = """
 UPDATED_ONE = log_insert_select(
     "UPDATE",
     "n.record",
-    """(SELECT pg_catalog.to_jsonb(r) FROM new_rows AS r) AS n (record)
-            CROSS JOIN (SELECT pg_catalog.to_jsonb(r) FROM old_rows AS r) AS o (record)"""
+    """(SELECT pg_catalog.to_jsonb(r) FROM new_rows AS r OFFSET 0) AS n (record)
+            CROSS JOIN (SELECT pg_catalog.to_jsonb(r) FROM old_rows AS r OFFSET 0) AS o (record)"""
     + UPDATE_DIFF,
 )
 
