@@ -171,6 +171,32 @@ def test_an_upsert_logs_its_insert_and_its_update():
     assert logs("INSERT", [new.pk])[str(new.pk)].changes["name"] == {"new": "New"}
 
 
+def test_writable_ctes_and_merge_log_every_row_they_change():
+    """Several modifications of one table in one statement share its transition tables."""
+    first, second, third = languages("a", "b", "c")
+    execute(
+        f"WITH one AS (UPDATE {LANGUAGES} SET name = 'A' WHERE id = %s RETURNING 1),"
+        f" gone AS (DELETE FROM {LANGUAGES} WHERE id = %s RETURNING 1)"
+        f" UPDATE {LANGUAGES} SET name = 'B' WHERE id = %s",
+        [first.pk, third.pk, second.pk],
+    )
+    execute(
+        f"MERGE INTO {LANGUAGES} l USING (VALUES ('s0', 'M'), ('mg', 'New')) AS v (code, name)"
+        " ON l.code = v.code WHEN MATCHED THEN UPDATE SET name = v.name"
+        " WHEN NOT MATCHED THEN INSERT (code, name) VALUES (v.code, v.name)"
+    )
+    updates = AuditLog.objects.filter(
+        table_name="i18n.languages", action="UPDATE", record_id__in=[first.pk, second.pk]
+    ).order_by("timestamp")
+    assert sorted((log.record_id, log.changes["name"]["new"]) for log in updates) == sorted(
+        [(str(first.pk), "A"), (str(second.pk), "B"), (str(first.pk), "M")]
+    )
+    assert all(set(log.changes) == {"name"} for log in updates)
+    assert logs("DELETE", [third.pk])[str(third.pk)].changes["name"] == {"old": "c"}
+    merged = Language.objects.get(code="mg")
+    assert logs("INSERT", [merged.pk])[str(merged.pk)].changes["name"] == {"new": "New"}
+
+
 def test_secrets_of_many_rows_changed_at_once_stay_redacted():
     users = [UserFactory(), UserFactory()]
     ids = [user.pk for user in users]
