@@ -8,7 +8,12 @@ UPDATE is refused to everyone, DELETE and TRUNCATE to all but the table's owner 
 
 from django.db import migrations
 
-from pika.db.security import APPLICATION_ROLE, STAFF_ROLE, audit_trigger_drop_sql, audit_trigger_sql
+from pika.db.security import (
+    APPLICATION_ROLE,
+    STAFF_ROLE,
+    audit_row_trigger_drop_sql,
+    audit_row_trigger_sql,
+)
 from pika.db.tables import schema_table
 
 AUDIT_LOGS = schema_table("audit", "audit_logs")
@@ -161,7 +166,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(FUNCTIONS, reverse_sql=FUNCTIONS_DROP),
         migrations.RunSQL(
-            "".join(audit_trigger_sql(table, redacted) for table, redacted in AUDITED.items()),
-            reverse_sql="".join(audit_trigger_drop_sql(table) for table in AUDITED),
+            "".join(audit_row_trigger_sql(table, redacted) for table, redacted in AUDITED.items()),
+            reverse_sql="".join(audit_row_trigger_drop_sql(table) for table in AUDITED),
         ),
     ]

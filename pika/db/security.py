@@ -33,16 +33,47 @@ UNAUDITED = {
 }
 
 
+# The audit triggers of a table: statement-level, one per event (PostgreSQL allows transition
+# tables on a trigger of a single event only), each writing a statement's changed rows in one
+# INSERT … SELECT (audit.log_changes, migration audit.0009).
+AUDIT_TRIGGERS = {
+    "audit_log_insert": ("INSERT", "NEW TABLE AS new_rows"),
+    "audit_log_update": ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+    "audit_log_delete": ("DELETE", "OLD TABLE AS old_rows"),
+}
+
+
+def _arguments(redacted) -> str:
+    return ", ".join(f"'{column}'" for column in redacted)
+
+
 def audit_trigger_sql(table: str, redacted: list[str] = ()) -> str:
-    """Attach the audit trigger to a table, passing the columns to redact."""
-    arguments = ", ".join(f"'{column}'" for column in redacted)
-    return f"""
-        CREATE OR REPLACE TRIGGER audit_log_change
-        AFTER INSERT OR UPDATE OR DELETE ON {table}
-        FOR EACH ROW EXECUTE FUNCTION audit.log_change({arguments});
-    """
+    """Attach the audit triggers to a table, passing the columns to redact."""
+    return "".join(
+        f"""
+        CREATE OR REPLACE TRIGGER {name}
+        AFTER {event} ON {table} REFERENCING {transition}
+        FOR EACH STATEMENT EXECUTE FUNCTION audit.log_changes({_arguments(redacted)});
+        """
+        for name, (event, transition) in AUDIT_TRIGGERS.items()
+    )
 
 
 def audit_trigger_drop_sql(table: str) -> str:
     """Undo `audit_trigger_sql`."""
+    return "".join(f"DROP TRIGGER IF EXISTS {name} ON {table};" for name in AUDIT_TRIGGERS)
+
+
+def audit_row_trigger_sql(table: str, redacted: list[str] = ()) -> str:
+    """The row-level audit trigger of audit.0002 to audit.0008 (audit.log_change, one INSERT
+    per row); for the migrations written before audit.0009 and for going back past it."""
+    return f"""
+        CREATE OR REPLACE TRIGGER audit_log_change
+        AFTER INSERT OR UPDATE OR DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION audit.log_change({_arguments(redacted)});
+    """
+
+
+def audit_row_trigger_drop_sql(table: str) -> str:
+    """Undo `audit_row_trigger_sql`."""
     return f"DROP TRIGGER IF EXISTS audit_log_change ON {table};"

@@ -8,7 +8,8 @@ from django.db import ProgrammingError, connection, transaction
 from audit.models import AuditLog
 from i18n.models import Language
 from pika.db.context import acting_as
-from pika.db.security import APPLICATION_ROLE, REDACTED_COLUMNS, UNAUDITED
+from pika.db.security import APPLICATION_ROLE, AUDIT_TRIGGERS, REDACTED_COLUMNS, UNAUDITED
+from pika.db.tables import schema_table
 from tests.users.factories import UserFactory
 from users.models import User
 
@@ -20,20 +21,33 @@ def last_log(table: str, record_id) -> AuditLog:
 
 
 def test_every_project_table_and_permission_grant_is_audited_or_declared_unaudited():
+    """Each audited table has the three statement-level triggers, redacting what the
+    declaration says; no row-level audit trigger is left anywhere."""
     tables = {
         model._meta.db_table
         for config in apps.get_app_configs()
         if getattr(config, "schema", None)
         for model in config.get_models(include_auto_created=True)
         if model._meta.managed and not hasattr(model, "instance_type")  # history models
-    } | {Group.permissions.through._meta.db_table}  # in search_path: printed unqualified
+    } | {schema_table("public", Group.permissions.through._meta.db_table)}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = 'audit_log_change'"
+            "SELECT c.relnamespace::regnamespace || '.' || c.relname, t.tgname,"
+            " pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE t.tgname = ANY (%s)",
+            [[*AUDIT_TRIGGERS, "audit_log_change"]],
         )
-        audited = {row[0] for row in cursor.fetchall()}
-    expected = {table.replace('"', "") for table in tables - UNAUDITED}
-    assert audited == expected
+        installed = {(table, name): definition for table, name, definition in cursor.fetchall()}
+    expected = {}
+    for table in tables - UNAUDITED:
+        arguments = ", ".join(f"'{column}'" for column in REDACTED_COLUMNS.get(table, []))
+        printed = table.replace('"', "")
+        for name, (event, transition) in AUDIT_TRIGGERS.items():
+            expected[printed, name] = (
+                f"CREATE TRIGGER {name} AFTER {event} ON {printed} REFERENCING {transition}"
+                f" FOR EACH STATEMENT EXECUTE FUNCTION audit.log_changes({arguments})"
+            )
+    assert installed == expected
 
 
 def test_raw_sql_update_is_logged_with_the_acting_user_ip_and_agent():

@@ -59,7 +59,7 @@ def test_every_definer_and_trigger_function_pins_search_path_and_is_not_public()
             [project_schemas()],
         )
         functions = cursor.fetchall()
-    assert "audit.log_change()" in {name for name, _, _ in functions}
+    assert "audit.log_changes()" in {name for name, _, _ in functions}
     problems = []
     for name, config, public_execute in functions:
         search_path = next(

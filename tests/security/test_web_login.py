@@ -66,7 +66,10 @@ def test_reset_role_leaves_the_web_login_with_less_not_more(web_login):
     "statement",
     [
         'ALTER TABLE "audit"."audit_logs" DISABLE TRIGGER USER',
-        'ALTER TABLE "users"."users" DISABLE TRIGGER audit_log_change',
+        'ALTER TABLE "users"."users" DISABLE TRIGGER audit_log_update',
+        'ALTER TABLE "users"."users" DISABLE TRIGGER ALL',
+        'DROP TRIGGER audit_log_insert ON "users"."users"',
+        "SET session_replication_role = replica",
         'ALTER TABLE "users"."users" NO FORCE ROW LEVEL SECURITY',
         'DROP POLICY users_isolation_select ON "users"."users"',
         "ALTER ROLE application_role BYPASSRLS",
