@@ -13,9 +13,9 @@ REPLACE keeps the ACL); they verify the same HMAC under the same key on every ca
 nothing about what SQL in a request can do changes. Besides:
 
 - ``security.vouched`` fails closed (false, not NULL) when the key is missing;
-- they are PARALLEL RESTRICTED (the binding names this backend's pid, which a parallel
-  worker does not share), no longer UNSAFE, so a query that checks a permission in an
-  InitPlan may still get a parallel plan;
+- they stay PARALLEL UNSAFE: ``current_identity`` parses the address in a block with an
+  exception handler, a subtransaction, which PostgreSQL refuses in a parallel query even in
+  its leader ("cannot start subtransactions during a parallel operation");
 - ``has_perm`` looks the permission up once through the unique indexes (content type by
   app label, permission by content type and codename) and then the user's grant directly
   or through a group, for the vouched user only (no user row, no permission: false).
@@ -33,11 +33,11 @@ from pika.db.tables import schema_table
 
 USERS = schema_table("users", "users")
 
-HEADER = "SECURITY DEFINER PARALLEL RESTRICTED SET search_path = pg_catalog, pg_temp"
+HEADER = "SECURITY DEFINER PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp"
 
 FORWARD = f"""
 CREATE OR REPLACE FUNCTION security.transaction_binding() RETURNS text
-LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
     SELECT pg_catalog.pg_backend_pid()::text || E'\\n'
         || pg_catalog.floor(
             pg_catalog.date_part('epoch', pg_catalog.transaction_timestamp()) * 1000000
@@ -102,7 +102,7 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION security.current_user_id() RETURNS uuid
-LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     RETURN (security.current_identity()).user_id;
 END

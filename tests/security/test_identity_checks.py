@@ -61,8 +61,8 @@ def test_the_checks_keep_definer_pinned_search_path_and_least_privilege():
     for name, (definer, config, volatility, parallel, language, executors) in found.items():
         assert (definer, executors) == CHECKS[name], name
         assert config == ["search_path=pg_catalog, pg_temp"], name
-        # Stable; restricted to the leader, whose pid the signature's binding names.
-        assert (volatility, parallel) == ("s", "r"), name
+        # Stable; unsafe in parallel: the identity check opens a subtransaction.
+        assert (volatility, parallel) == ("s", "u"), name
         assert language == ("sql" if name == "security.transaction_binding()" else "plpgsql")
 
 
@@ -148,3 +148,18 @@ def test_a_check_passed_in_one_transaction_does_not_serve_the_next():
         )
         assert _has_perm("users.view_user") is False
         assert _sql("SELECT security.current_user_id()") == [(None,)]
+
+
+def test_a_query_the_planner_would_run_in_parallel_still_checks_permissions():
+    """A policy's permission check inside a plan that could go parallel must not fail with
+    "cannot start subtransactions during a parallel operation"."""
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_user"))
+    UserFactory.create_batch(3)
+    with acting_as(role=APPLICATION_ROLE, user_id=staff.pk), connection.cursor() as cursor:
+        cursor.execute(
+            "SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0;"
+            " SET LOCAL min_parallel_table_scan_size = 0; SET LOCAL force_parallel_mode = on"
+        )
+        cursor.execute("SELECT count(*) FROM users.users")
+        assert cursor.fetchone()[0] == 4
