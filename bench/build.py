@@ -72,8 +72,8 @@ class Server:
         """A psycopg connection as the owner (or the web's login)."""
         user, password = (self.web, self.web_password) if web else (self.owner, self.owner_password)
         return psycopg.connect(
-            # The project's own statement timeout, as Django's connections have it.
-            options=f"-c statement_timeout={self.statement_timeout_ms}",
+            # The project's own statement timeout and jit off, as Django's connections have them.
+            options=f"-c statement_timeout={self.statement_timeout_ms} -c jit=off",
             host=self.host,
             port=self.port,
             dbname=database or self.database,

@@ -112,7 +112,7 @@ def engine_for(
     *, host: str, port: int, database: str, user: str, password: str, statement_timeout_ms: int
 ) -> Engine:
     """An engine with a small pool, as a web process would hold, and the project's
-    statement timeout."""
+    statement timeout and jit setting."""
     url = URL.create(
         "postgresql+psycopg",
         username=user,
@@ -121,5 +121,5 @@ def engine_for(
         port=port,
         database=database,
     )
-    options = f"-c statement_timeout={statement_timeout_ms}"
+    options = f"-c statement_timeout={statement_timeout_ms} -c jit=off"
     return create_engine(url, pool_size=2, connect_args={"options": options})
