@@ -40,6 +40,17 @@ class Business(Base):
     verified_by_id: Mapped[uuid.UUID | None]
 
 
+class PublicLocation(Base):
+    """``business.public_locations``: active businesses' locations, without row level
+    security, for nearby searches."""
+
+    __tablename__ = "public_locations"
+    __table_args__ = {"schema": "business"}
+
+    business_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(Business.id), primary_key=True)
+    location = mapped_column(Geography("POINT", srid=4326, spatial_index=False))
+
+
 class Voucher(Base):
     """``marketplace.vouchers``."""
 
