@@ -13,7 +13,6 @@ import pytest
 from django.db import connection
 
 from i18n.models import Language, SearchConfig
-
 from marketplace.selectors import (
     businesses_nearby,
     geography_point,
@@ -32,14 +31,13 @@ pytestmark = pytest.mark.django_db
 def web_plan_of(queryset, user, *settings: str) -> str:
     """EXPLAIN ANALYZE of ``queryset`` as the web runs it for ``user``."""
     sql, params = queryset.query.sql_with_params()
-    with acting_as(user_id=user.pk, role=APPLICATION_ROLE):
-        with connection.cursor() as cursor:
-            for setting in settings:
-                cursor.execute(setting)
-            cursor.execute("SELECT current_user, row_security_active('business.businesses')")
-            assert cursor.fetchone() == (APPLICATION_ROLE, True)
-            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) {sql}", params)
-            return "\n".join(row[0] for row in cursor.fetchall())
+    with acting_as(user_id=user.pk, role=APPLICATION_ROLE), connection.cursor() as cursor:
+        for setting in settings:
+            cursor.execute(setting)
+        cursor.execute("SELECT current_user, row_security_active('business.businesses')")
+        assert cursor.fetchone() == (APPLICATION_ROLE, True)
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 @pytest.fixture

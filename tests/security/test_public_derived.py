@@ -75,10 +75,13 @@ def test_the_web_writes_no_derived_table(table, statement):
     if "voucher_search_documents" in table:
         statement = statement.replace("location = location", "content = content")
     for user_id in (None, business_manager(business).pk, staff.pk):
-        with acting_as(user_id=user_id, role=APPLICATION_ROLE):
-            with pytest.raises(ProgrammingError, match="permission denied"):
-                with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute(statement.format(table=table))
+        with (
+            acting_as(user_id=user_id, role=APPLICATION_ROLE),
+            pytest.raises(ProgrammingError, match="permission denied"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement.format(table=table))
     assert _public_locations() == {business.pk: (-3.7038, 40.4168)}
 
 
