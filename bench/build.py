@@ -48,6 +48,11 @@ ANCHOR_MAX_AGE_DAYS = 30
 SEARCH_BATCH = 20_000
 SEARCH_DOCUMENTS = "marketplace.voucher_search_documents"
 PUBLIC_LOCATIONS = "business.public_locations"
+PUBLIC_LOCATIONS_BUILD = (
+    f"INSERT INTO {PUBLIC_LOCATIONS} (business_id, location)"
+    " SELECT b.id, b.location FROM business.businesses b"
+    " WHERE b.is_active AND b.location IS NOT NULL"
+)
 LOAD_SESSION = (
     "SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0;"
     " SET maintenance_work_mem = '1GB'; SET synchronous_commit = off;"
@@ -275,11 +280,7 @@ def search_documents_build(server: Server, connection, report) -> None:
 def public_locations_build(connection) -> int:
     """What the businesses' trigger (put aside during the load) would have written: the
     location of each active business (migration ``business.0005``)."""
-    rows = connection.execute(
-        f"INSERT INTO {PUBLIC_LOCATIONS} (business_id, location)"
-        " SELECT b.id, b.location FROM business.businesses b"
-        " WHERE b.is_active AND b.location IS NOT NULL"
-    ).rowcount
+    rows = connection.execute(PUBLIC_LOCATIONS_BUILD).rowcount
     connection.commit()
     return rows
 
