@@ -10,6 +10,7 @@ from marketplace.selectors import (
     businesses_covering,
     businesses_nearby,
     geography_point,
+    voucher_list,
     vouchers_nearby,
 )
 from tests.business.factories import BusinessFactory
@@ -64,6 +65,19 @@ def test_only_live_vouchers_of_active_businesses_are_near(madrid):
     retiro.save()
     found = vouchers_nearby(point=geography_point(**PUERTA_DEL_SOL), radius_m=3_500)
     assert list(found) == []
+
+
+def test_staff_nearby_reaches_the_vouchers_of_inactive_businesses(madrid):
+    """Staff lists hold every voucher their permissions reach: nearby keeps them."""
+    hidden = VoucherFactory(business=BusinessFactory(location=Point(-3.7040, 40.4170, srid=4326)))
+    hidden.business.is_active = False
+    hidden.business.save()
+    point = geography_point(**PUERTA_DEL_SOL)
+    assert hidden not in vouchers_nearby(point=point, radius_m=1_000)
+    staff = voucher_list(include_unlisted=True)
+    found = vouchers_nearby(point=point, radius_m=1_000, queryset=staff, include_unlisted=True)
+    assert found[0] == hidden
+    assert madrid["plaza-mayor"] in found
 
 
 def test_businesses_nearby_and_covering_a_point(madrid):
