@@ -47,6 +47,12 @@ GENERATOR_VERSION = 3
 ANCHOR_MAX_AGE_DAYS = 30
 SEARCH_BATCH = 20_000
 SEARCH_DOCUMENTS = "marketplace.voucher_search_documents"
+PUBLIC_LOCATIONS = "business.public_locations"
+PUBLIC_LOCATIONS_BUILD = (
+    f"INSERT INTO {PUBLIC_LOCATIONS} (business_id, location)"
+    " SELECT b.id, b.location FROM business.businesses b"
+    " WHERE b.is_active AND b.location IS NOT NULL"
+)
 LOAD_SESSION = (
     "SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0;"
     " SET maintenance_work_mem = '1GB'; SET synchronous_commit = off;"
@@ -72,8 +78,8 @@ class Server:
         """A psycopg connection as the owner (or the web's login)."""
         user, password = (self.web, self.web_password) if web else (self.owner, self.owner_password)
         return psycopg.connect(
-            # The project's own statement timeout, as Django's connections have it.
-            options=f"-c statement_timeout={self.statement_timeout_ms}",
+            # The project's own statement timeout and jit off, as Django's connections have them.
+            options=f"-c statement_timeout={self.statement_timeout_ms} -c jit=off",
             host=self.host,
             port=self.port,
             dbname=database or self.database,
@@ -222,6 +228,7 @@ def load(server: Server, marker: Marker, report) -> None:
         (loaded[SEARCH_DOCUMENTS],) = connection.execute(
             f"SELECT count(*) FROM {SEARCH_DOCUMENTS}"
         ).fetchone()
+        loaded[PUBLIC_LOCATIONS] = public_locations_build(connection)
         run_statements(
             server.connect,
             [(statement, None) for _, statement in deferred.indexes],
@@ -236,7 +243,7 @@ def load(server: Server, marker: Marker, report) -> None:
             deferred.triggers_back(cursor)
             load_event_record(cursor, marker, loaded, deferred)
         connection.commit()
-    vacuum_analyze(server, tables, report)
+    vacuum_analyze(server, [*tables, PUBLIC_LOCATIONS], report)
     check(server, report)
     mark(server, marker)
 
@@ -268,6 +275,14 @@ def search_documents_build(server: Server, connection, report) -> None:
         )
 
     run_statements(server.connect, batches, label=label, report=report, every=10)
+
+
+def public_locations_build(connection) -> int:
+    """What the businesses' trigger (put aside during the load) would have written: the
+    location of each active business (migration ``business.0005``)."""
+    rows = connection.execute(PUBLIC_LOCATIONS_BUILD).rowcount
+    connection.commit()
+    return rows
 
 
 def load_event_record(cursor, marker: Marker, loaded: dict, deferred: Deferred) -> None:

@@ -51,6 +51,12 @@ INVARIANTS = {
               * (SELECT count(*) FROM i18n.languages WHERE is_active)
         )
     """,
+    "a public location for exactly the active businesses with a location": """
+        SELECT count(*) FROM business.businesses b
+        FULL JOIN business.public_locations p ON p.business_id = b.id
+        WHERE (p.business_id IS NULL) = (b.is_active AND b.location IS NOT NULL)
+            OR (p.business_id IS NOT NULL AND p.location::text <> b.location::text)
+    """,
     "every business owner is on its staff as owner": """
         SELECT count(*) FROM business.businesses b
         WHERE NOT EXISTS (

@@ -40,6 +40,17 @@ class Business(Base):
     verified_by_id: Mapped[uuid.UUID | None]
 
 
+class PublicLocation(Base):
+    """``business.public_locations``: active businesses' locations, without row level
+    security, for nearby searches."""
+
+    __tablename__ = "public_locations"
+    __table_args__ = {"schema": "business"}
+
+    business_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(Business.id), primary_key=True)
+    location = mapped_column(Geography("POINT", srid=4326, spatial_index=False))
+
+
 class Voucher(Base):
     """``marketplace.vouchers``."""
 
@@ -112,7 +123,7 @@ def engine_for(
     *, host: str, port: int, database: str, user: str, password: str, statement_timeout_ms: int
 ) -> Engine:
     """An engine with a small pool, as a web process would hold, and the project's
-    statement timeout."""
+    statement timeout and jit setting."""
     url = URL.create(
         "postgresql+psycopg",
         username=user,
@@ -121,5 +132,5 @@ def engine_for(
         port=port,
         database=database,
     )
-    options = f"-c statement_timeout={statement_timeout_ms}"
+    options = f"-c statement_timeout={statement_timeout_ms} -c jit=off"
     return create_engine(url, pool_size=2, connect_args={"options": options})

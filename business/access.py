@@ -5,7 +5,7 @@ its hours and photos; only the owner changes who works there. Taking a business 
 (``owner_id``) and verifying it are staff decisions with Django permissions.
 """
 
-from pika.db.access import Access, Guard, Rule, own, perm, public_read
+from pika.db.access import Access, Guard, Rule, own, perm, public_derived, public_read
 
 MANAGERS = "'{{owner,manager}}'"
 STAFF = perm("business.change_business")
@@ -37,6 +37,10 @@ ACCESS = {
             Guard("verified_by_id", STAFF),
         ),
     ),
+    # Active businesses' locations, which their public_read rule shows anyway; only the
+    # database's trigger writes it. Without row level security its GiST index serves
+    # nearby searches (`ST_DWithin`, `<->`).
+    "business.BusinessPublicLocation": public_derived(),
     "business.OpeningHours": Access(rules=(public_read(), _managed_by("business_id"))),
     "business.BusinessPhoto": Access(
         rules=(

@@ -215,3 +215,30 @@ class BusinessPhoto(PikaModel):
 
     def __str__(self):
         return f"Photo {self.file_id} of {self.business_id}"
+
+
+class BusinessPublicLocation(models.Model):
+    """Where each active business is: the one public fact a nearby search filters on.
+
+    Derived data, written only by the database (a SECURITY DEFINER trigger on
+    ``business.businesses``, migration ``business.0005``): a row exactly for each active
+    business with a location. Unlike the businesses it has no row level security, since
+    everyone may read all of it, so the planner may use its GiST index for ``ST_DWithin``
+    and ``<->``, which are not leakproof and cannot come before a policy's conditions
+    (see README, "Benchmarks"). The web may only read it.
+    """
+
+    business = models.OneToOneField(
+        Business,
+        on_delete=models.DO_NOTHING,  # the trigger removes the row
+        primary_key=True,
+        related_name="public_location",
+    )
+    location = WGS84PointField(geography=True, srid=4326, spatial_index=False)
+
+    class Meta:
+        db_table = schema_table("business", "public_locations")
+        indexes = [GistIndex(fields=["location"], name="public_locations_location_gist")]
+
+    def __str__(self):
+        return str(self.business_id)

@@ -63,7 +63,11 @@ class KNNDistance(Func):
 
 
 def vouchers_nearby(
-    *, point: Point, radius_m: float, queryset: QuerySet[Voucher] | None = None
+    *,
+    point: Point,
+    radius_m: float,
+    queryset: QuerySet[Voucher] | None = None,
+    include_unlisted: bool = False,
 ) -> QuerySet[Voucher]:
     """Vouchers whose business is within ``radius_m`` of ``point``, nearest first.
 
@@ -71,12 +75,19 @@ def vouchers_nearby(
     ``ST_DWithin`` gives the GiST index a bounding box and ``<->`` lets the same index scan
     return businesses nearest first: a sparse area stops at the box, instead of walking the
     whole index as a KNN scan without a radius would.
+
+    Both conditions apply to ``business.public_locations`` (active businesses only), which
+    has no row level security: under the businesses' policies the web could not use their
+    index (see `business.models.BusinessPublicLocation`). With ``include_unlisted`` (staff,
+    whose ``queryset`` may hold inactive businesses' vouchers) they apply to the
+    businesses' own locations instead.
     """
     queryset = voucher_list() if queryset is None else queryset
+    location = "business__location" if include_unlisted else "business__public_location__location"
     return (
-        queryset.filter(business__location__dwithin=(point, radius_m))
-        .annotate(distance_m=Distance("business__location", point))
-        .order_by(KNNDistance(F("business__location"), geography_value(point)), "id")
+        queryset.filter(**{f"{location}__dwithin": (point, radius_m)})
+        .annotate(distance_m=Distance(location, point))
+        .order_by(KNNDistance(F(location), geography_value(point)), "id")
     )
 
 
@@ -88,12 +99,17 @@ def businesses_active() -> QuerySet[Business]:
 def businesses_nearby(
     *, point: Point, radius_m: float, queryset: QuerySet[Business] | None = None
 ) -> QuerySet[Business]:
-    """Active businesses within ``radius_m`` of ``point``, nearest first, with ``distance_m``."""
+    """Active businesses within ``radius_m`` of ``point``, nearest first, with ``distance_m``.
+
+    The conditions apply to ``business.public_locations`` (see `vouchers_nearby`), which
+    holds active businesses only.
+    """
     queryset = businesses_active() if queryset is None else queryset
+    location = "public_location__location"
     return (
-        queryset.filter(location__dwithin=(point, radius_m))
-        .annotate(distance_m=Distance("location", point))
-        .order_by(KNNDistance(F("location"), geography_value(point)), "id")
+        queryset.filter(**{f"{location}__dwithin": (point, radius_m)})
+        .annotate(distance_m=Distance(location, point))
+        .order_by(KNNDistance(F(location), geography_value(point)), "id")
     )
 
 
@@ -112,7 +128,9 @@ def vouchers_search(
 
     Full-text search under the language's configuration (stems, stop words), or, for a typo,
     trigram word similarity (``pg_trgm``) on the same text; each result carries ``rank``.
-    Both conditions use GIN indexes of ``marketplace.voucher_search_documents``.
+    Both conditions use GIN indexes of ``marketplace.voucher_search_documents``, which has no
+    row level security (public, derived data): the web's queries may use them whatever a
+    policy would say (the former ``true`` policy was folded away by the planner anyway).
     """
     queryset = voucher_list() if queryset is None else queryset
     query = search_query(text=text, language=language)

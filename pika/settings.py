@@ -89,9 +89,12 @@ def _database() -> dict:
     search_path = DEFAULT_SCHEMA if DEFAULT_SCHEMA == "public" else f"{DEFAULT_SCHEMA},public"
     options = database.setdefault("OPTIONS", {})
     options["connect_timeout"] = max(1, math.ceil(DATABASE_TIMEOUT / 1000))
-    # Applied by the server to every connection, pooled or not.
+    # Applied by the server to every connection, pooled or not. jit off: the application's
+    # queries are short, and compiling one (triggered by row estimates of large tables)
+    # costs far more than running it; a command that wants JIT may SET jit = on.
     options["options"] = (
         f"-c statement_timeout={STATEMENT_TIMEOUT}"
+        " -c jit=off"
         f" -c idle_in_transaction_session_timeout={IDLE_TIMEOUT}"
         f" -c search_path={search_path}"
     )

@@ -82,7 +82,12 @@ class VoucherListView(ApiView):
             ordered_by_position = True
         if nearby := params.near(query, **NEAR):
             centre, radius = nearby
-            vouchers = selectors.vouchers_nearby(point=centre, radius_m=radius, queryset=vouchers)
+            vouchers = selectors.vouchers_nearby(
+                point=centre,
+                radius_m=radius,
+                queryset=vouchers,
+                include_unlisted=request.user.is_staff,
+            )
             ordered_by_position = True
         paginator = PositionCursorPagination() if ordered_by_position else CreatedCursorPagination()
         page = paginator.paginate_queryset(vouchers, request, view=self)

@@ -76,7 +76,9 @@ class Access:
     rules: tuple[Rule, ...] = ()
     perms: dict[str, tuple[str, ...]] | None = None
     guards: tuple[Guard, ...] = ()
-    # False for a materialized view: granted SELECT, no row level security.
+    # False for a relation everyone may read in full and the web never writes (a
+    # materialized view; a table of public data derived by the owner's triggers, see
+    # `public_derived`): granted SELECT only, and no row level security.
     row_security: bool = True
 
 
@@ -88,6 +90,19 @@ def own(name, commands, condition, check=None) -> Rule:
 def public_read(condition: str = "true") -> Rule:
     """Anyone, signed in or not, may read the rows matching ``condition``."""
     return Rule("public", ("SELECT",), condition)
+
+
+def public_derived() -> Access:
+    """A table of public data that only the owner's SECURITY DEFINER triggers write.
+
+    Everyone may read every row and the web may write none, so the table needs no row level
+    security, and without it (no policy, no security barrier) the planner may hand any
+    condition to the table's indexes: PostgreSQL keeps operators that are not leakproof
+    (PostGIS's ``&&`` and ``<->``, full-text ``@@``, ``pg_trgm``'s ``%>``) from running
+    before a policy's conditions, and so away from the indexes of a table with policies.
+    A table declared so must hold nothing that any visitor may not read.
+    """
+    return Access(row_security=False)
 
 
 def declared_access() -> dict[str, Access]:
@@ -166,6 +181,11 @@ def access_sql(declared: dict[str, Access] | None = None) -> str:
         table = model._meta.db_table
         if not access.row_security:
             statements.append(f"GRANT SELECT ON {table} TO {APPLICATION_ROLE};")
+            if model._meta.managed:  # a table (a view has no row level security to drop)
+                statements += [
+                    f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY;",
+                    f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;",
+                ]
             continue
         statements += [
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {APPLICATION_ROLE};",

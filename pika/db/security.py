@@ -23,9 +23,10 @@ REDACTED_COLUMNS = {
 }
 
 # Tables not audited row by row: logs of their own, append-only event streams, views, and
-# data the database derives from audited rows (search documents).
+# data the database derives from audited rows (search documents, public locations).
 UNAUDITED = {
     '"marketplace"."voucher_search_documents"',
+    '"business"."public_locations"',
     '"audit"."audit_logs"',
     '"security"."security_events"',
     '"analytics"."events"',

@@ -1,13 +1,15 @@
 """The benchmark's data set, at a tiny size, keeps every constraint and invariant.
 
 Loaded the build's way (COPY, the user triggers off, the search documents by the project's
-refresh function) inside the test's transaction, then checked: the constraints as rows
-arrive, the deferred foreign keys on demand, and `bench.invariants` after.
+refresh function, the public locations by the build's INSERT) inside the test's
+transaction, then checked: the constraints as rows arrive, the deferred foreign keys on
+demand, and `bench.invariants` after.
 """
 
 import pytest
 from django.db import connection
 
+from bench.build import PUBLIC_LOCATIONS_BUILD
 from bench.dataset import LOAD_ORDER, DataSet, Sizes
 from bench.invariants import violations
 
@@ -29,6 +31,7 @@ def test_a_tiny_data_set_keeps_every_invariant():
         cursor.execute(
             "SELECT marketplace.voucher_search_refresh(ARRAY(SELECT id FROM marketplace.vouchers))"
         )
+        cursor.execute(PUBLIC_LOCATIONS_BUILD)
         found = violations(cursor)
         cursor.execute("SELECT count(*) FROM marketplace.redemptions")
         (redemptions,) = cursor.fetchone()

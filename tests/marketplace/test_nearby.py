@@ -10,6 +10,7 @@ from marketplace.selectors import (
     businesses_covering,
     businesses_nearby,
     geography_point,
+    voucher_list,
     vouchers_nearby,
 )
 from tests.business.factories import BusinessFactory
@@ -66,6 +67,19 @@ def test_only_live_vouchers_of_active_businesses_are_near(madrid):
     assert list(found) == []
 
 
+def test_staff_nearby_reaches_the_vouchers_of_inactive_businesses(madrid):
+    """Staff lists hold every voucher their permissions reach: nearby keeps them."""
+    hidden = VoucherFactory(business=BusinessFactory(location=Point(-3.7040, 40.4170, srid=4326)))
+    hidden.business.is_active = False
+    hidden.business.save()
+    point = geography_point(**PUERTA_DEL_SOL)
+    assert hidden not in vouchers_nearby(point=point, radius_m=1_000)
+    staff = voucher_list(include_unlisted=True)
+    found = vouchers_nearby(point=point, radius_m=1_000, queryset=staff, include_unlisted=True)
+    assert found[0] == hidden
+    assert madrid["plaza-mayor"] in found
+
+
 def test_businesses_nearby_and_covering_a_point(madrid):
     point = geography_point(**PUERTA_DEL_SOL)
     nearby = list(businesses_nearby(point=point, radius_m=1_000))
@@ -103,15 +117,18 @@ def many_businesses(madrid):
             " FROM generate_series(0, 99) x, generate_series(0, 49) y,"
             " (SELECT category_id, owner_id FROM business.businesses LIMIT 1) b"
         )
-        cursor.execute("ANALYZE business.businesses; ANALYZE marketplace.vouchers")
+        cursor.execute(
+            "ANALYZE business.businesses; ANALYZE business.public_locations;"
+            " ANALYZE marketplace.vouchers"
+        )
 
 
 def test_the_nearby_query_walks_the_gist_index_and_stops_at_the_radius(many_businesses):
     plan = plan_of(vouchers_nearby(point=geography_point(**PUERTA_DEL_SOL), radius_m=5_000)[:20])
-    assert "businesses_location_gist" in plan
+    assert "public_locations_location_gist" in plan
     # In the open sea there is nothing: the index's bounding box ends the scan at once
     # instead of walking all 5,000 businesses nearest first.
     empty = plan_of(businesses_nearby(point=geography_point(lat=36.0, lng=-12.0), radius_m=1_000))
-    assert "businesses_location_gist" in empty
+    assert "public_locations_location_gist" in empty
     assert "rows=0 loops=1" in empty.splitlines()[0]
     assert "Rows Removed by Filter" not in empty

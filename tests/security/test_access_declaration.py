@@ -70,3 +70,24 @@ def test_the_runtime_role_may_create_nothing_in_any_schema():
         [list(SCHEMAS), APPLICATION_ROLE],
     )
     assert creatable == []
+
+
+def test_tables_without_row_level_security_are_read_only_for_the_web():
+    """`public_derived` tables: no policies to bypass, SELECT and nothing else."""
+    tables = [
+        table
+        for table, access in zip(declared_tables(), declared_access().values(), strict=True)
+        if not access.row_security
+    ]
+    assert '"business"."public_locations"' in tables
+    assert '"marketplace"."voucher_search_documents"' in tables
+    wrong = _rows(
+        "SELECT relname FROM pg_class WHERE oid = ANY(%s::regclass[])"
+        " AND (relrowsecurity OR relforcerowsecurity"
+        "      OR EXISTS (SELECT FROM pg_policy WHERE polrelid = pg_class.oid)"
+        "      OR NOT has_table_privilege(%s, oid, 'SELECT')"
+        "      OR has_table_privilege(%s, oid, 'INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES,"
+        " TRIGGER'))",
+        [tables, APPLICATION_ROLE, APPLICATION_ROLE],
+    )
+    assert wrong == []

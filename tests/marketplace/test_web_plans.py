@@ -1,0 +1,140 @@
+"""As the web runs them (``application_role``, row level security on, a vouched identity),
+the nearby and search selectors read their GiST and GIN indexes instead of every row.
+
+Under row level security PostgreSQL does not let a condition that is not leakproof (PostGIS's
+``&&`` and ``<->``, full-text ``@@``, ``pg_trgm``'s ``%>``) run before a policy's, so such a
+condition cannot be an index condition on a table with policies. The selectors therefore
+put them on ``business.public_locations`` and ``marketplace.voucher_search_documents``,
+public derived tables without row level security (see `pika.db.access.public_derived`).
+Thousands of rows and ANALYZE, so that the planner prefers the indexes where it may.
+"""
+
+import pytest
+from django.db import connection
+
+from i18n.models import Language, SearchConfig
+from marketplace.selectors import (
+    businesses_nearby,
+    geography_point,
+    vouchers_nearby,
+    vouchers_search,
+)
+from pika.db.context import acting_as
+from pika.db.security import APPLICATION_ROLE
+from tests.marketplace.factories import VoucherFactory
+from tests.marketplace.test_nearby import PUERTA_DEL_SOL, madrid, many_businesses  # noqa: F401
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def web_plan_of(queryset, user, *settings: str) -> str:
+    """EXPLAIN ANALYZE of ``queryset`` as the web runs it for ``user``."""
+    sql, params = queryset.query.sql_with_params()
+    with acting_as(user_id=user.pk, role=APPLICATION_ROLE), connection.cursor() as cursor:
+        for setting in settings:
+            cursor.execute(setting)
+        cursor.execute("SELECT current_user, row_security_active('business.businesses')")
+        assert cursor.fetchone() == (APPLICATION_ROLE, True)
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.fixture
+def many_vouchers_near(many_businesses):  # noqa: F811
+    """A published voucher at each of the grid's first 2,000 businesses, and statistics."""
+    template = VoucherFactory()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO marketplace.vouchers (id, created_at, updated_at, business_id, state,"
+            " title_key, description_key, terms_key, discount_type, discount_value, currency,"
+            " valid_from, expires_at, max_per_user)"
+            " SELECT gen_random_uuid(), now(), now(), b.id, 'published',"
+            " 'voucher.near' || b.n || '.title', 'voucher.near' || b.n || '.description',"
+            " 'voucher.near' || b.n || '.terms', v.discount_type, v.discount_value, v.currency,"
+            " v.valid_from, v.expires_at, 1"
+            " FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM business.businesses"
+            "       WHERE business_name_key LIKE 'business.grid.%%' ORDER BY id LIMIT 2000) b,"
+            " marketplace.vouchers v WHERE v.id = %s",
+            [template.pk],
+        )
+        cursor.execute(
+            "ANALYZE business.businesses; ANALYZE business.public_locations;"
+            " ANALYZE marketplace.vouchers"
+        )
+
+
+def test_the_webs_nearby_vouchers_walk_the_public_locations_gist_index(many_vouchers_near):
+    plan = web_plan_of(
+        vouchers_nearby(point=geography_point(**PUERTA_DEL_SOL), radius_m=5_000)[:20],
+        UserFactory(),
+    )
+    assert "public_locations_location_gist" in plan, plan
+    assert "Seq Scan on businesses" not in plan, plan
+
+
+def test_the_webs_nearby_businesses_walk_the_gist_index_and_stop_at_the_radius(
+    many_vouchers_near,
+):
+    user = UserFactory()
+    plan = web_plan_of(
+        businesses_nearby(point=geography_point(**PUERTA_DEL_SOL), radius_m=5_000)[:20], user
+    )
+    assert "public_locations_location_gist" in plan, plan
+    assert "Seq Scan on businesses" not in plan, plan
+    # In the open sea the index's bounding box ends the scan at once.
+    empty = web_plan_of(
+        businesses_nearby(point=geography_point(lat=36.0, lng=-12.0), radius_m=1_000), user
+    )
+    assert "public_locations_location_gist" in empty, empty
+    assert "rows=0 loops=1" in empty.splitlines()[0], empty
+
+
+@pytest.fixture
+def many_documents():
+    """20,000 published vouchers with English texts (one in a thousand about sushi), their search
+    documents, and statistics. One language: with several, the planner would rather read a
+    small test language whole (the primary key leads with it) than match in an index."""
+    en = Language.objects.create(
+        code="en", name="English", is_default=True, search_config=SearchConfig.ENGLISH
+    )
+    template = VoucherFactory()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO i18n.translations (key, value, language_id)"
+            " SELECT 'voucher.webplan.' || n || '.title',"
+            " CASE WHEN n %% 1000 = 0 THEN 'Sushi platter number ' || n"
+            " ELSE 'Deal number ' || n || ' on pizza' END, %s"
+            " FROM generate_series(1, 20000) n",
+            [en.pk],
+        )
+        cursor.execute(
+            "INSERT INTO marketplace.vouchers (id, created_at, updated_at, business_id, state,"
+            " title_key, description_key, terms_key, discount_type, discount_value, currency,"
+            " valid_from, expires_at, max_per_user)"
+            " SELECT gen_random_uuid(), now(), now(), v.business_id, 'published',"
+            " 'voucher.webplan.' || n || '.title', 'voucher.webplan.' || n || '.description',"
+            " 'voucher.webplan.' || n || '.terms', v.discount_type, v.discount_value,"
+            " v.currency, v.valid_from, v.expires_at, 1"
+            " FROM generate_series(1, 20000) n, marketplace.vouchers v WHERE v.id = %s",
+            [template.pk],
+        )
+        cursor.execute(
+            "ANALYZE marketplace.voucher_search_documents; ANALYZE marketplace.vouchers;"
+            " ANALYZE business.businesses"
+        )
+    return en
+
+
+@pytest.mark.parametrize("text", ["sushi", "sushl"])
+def test_the_webs_search_reads_the_gin_indexes(many_documents, text):
+    found = vouchers_search(text=text, language=many_documents)
+    # 20,000 documents fit in a few hundred pages, which a scan reads as cheaply: the test
+    # asks whether the web's conditions may use the GIN indexes at all, as they must at
+    # scale (under the old `true` policy they could not, whatever the settings).
+    plan = web_plan_of(found[:20], UserFactory(), "SET LOCAL enable_seqscan = off")
+    assert "voucher_search_document_gin" in plan, plan
+    assert "voucher_search_content_trgm" in plan, plan
+    assert "Seq Scan on voucher_search_documents" not in plan, plan
+    with acting_as(user_id=None, role=APPLICATION_ROLE):
+        assert len(found[:200]) == 20  # one voucher in a thousand, in the typo's case too
