@@ -401,7 +401,7 @@ COMMENT ON SCHEMA security IS 'Access declaration installed: 4a89bda183835f4e778
 
 
 class Migration(migrations.Migration):
-    dependencies = [('security', '0007_voucher_texts_search_and_api_tokens'), ('admin', '0003_logentry_add_action_flag_choices'), ('analytics', '0003_named_indexes'), ('audit', '0008_history_currency_and_search_config'), ('auth', '0012_alter_user_first_name_max_length'), ('business', '0005_public_locations'), ('catalog', '0002_offering'), ('contenttypes', '0002_remove_content_type_name'), ('files', '0002_private_metadata_help_text'), ('i18n', '0005_language_search_config'), ('identity', '0003_api_token_lookup'), ('marketplace', '0008_published_list_index'), ('payments', '0004_refund_trigger_pinned'), ('pika', '0003_pg_trgm'), ('sessions', '0001_initial'), ('support', '0003_bounded_input'), ('users', '0007_bounded_input')]
+    dependencies = [('security', '0008_fast_identity_checks'), ('admin', '0003_logentry_add_action_flag_choices'), ('analytics', '0003_named_indexes'), ('audit', '0008_history_currency_and_search_config'), ('auth', '0012_alter_user_first_name_max_length'), ('business', '0005_public_locations'), ('catalog', '0002_offering'), ('contenttypes', '0002_remove_content_type_name'), ('files', '0002_private_metadata_help_text'), ('i18n', '0005_language_search_config'), ('identity', '0003_api_token_lookup'), ('marketplace', '0008_published_list_index'), ('payments', '0004_refund_trigger_pinned'), ('pika', '0003_pg_trgm'), ('sessions', '0001_initial'), ('support', '0003_bounded_input'), ('users', '0007_bounded_input')]
 
     operations = [
         migrations.RunSQL(
