@@ -353,11 +353,13 @@ class VoucherSearchDocument(models.Model):
     """
 
     pk = models.CompositePrimaryKey("voucher", "language")
+    # The database cascades (marketplace.0009): the web may read documents, never write them,
+    # so Django must not delete them row by row on the web's behalf.
     voucher = models.ForeignKey(
-        Voucher, on_delete=models.CASCADE, related_name="search_documents", db_index=False
+        Voucher, on_delete=models.DO_NOTHING, related_name="search_documents", db_index=False
     )
     language = models.ForeignKey(
-        "i18n.Language", on_delete=models.CASCADE, related_name="+", db_index=False
+        "i18n.Language", on_delete=models.DO_NOTHING, related_name="+", db_index=False
     )
     document = SearchVectorField()
     # A title and a description of at most 10,000 characters each, and a space.

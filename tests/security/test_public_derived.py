@@ -96,3 +96,29 @@ def test_the_search_documents_reveal_no_text_the_translations_do_not():
         public = set(Translation.objects.values_list("value", flat=True))
     assert contents == {"Secret launch"}
     assert contents <= public
+
+
+def test_a_business_deletes_its_draft_voucher_and_the_database_drops_its_search_documents():
+    """The web may not delete search documents; the foreign keys cascade as the owner."""
+    from django.db import connection
+
+    from i18n.models import Language
+    from marketplace.models import Voucher, VoucherSearchDocument
+    from pika.db.context import acting_as
+    from pika.db.security import APPLICATION_ROLE
+    from tests.business.factories import business_manager
+    from tests.marketplace.factories import VoucherFactory
+
+    Language.objects.create(code="en", name="English", is_default=True)
+    voucher = VoucherFactory(state="draft")
+    assert VoucherSearchDocument.objects.filter(voucher=voucher).exists()
+    manager = business_manager(voucher.business)
+    with acting_as(user_id=manager.pk, role=APPLICATION_ROLE):
+        deleted, _ = Voucher.objects.filter(pk=voucher.pk).delete()
+    assert deleted >= 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM marketplace.voucher_search_documents WHERE voucher_id = %s",
+            [voucher.pk],
+        )
+        assert cursor.fetchone()[0] == 0
