@@ -7,13 +7,14 @@ page, a deep page, a search and a filter through Django's test client, so throug
 middleware, sessions and row level security on the web's login, as a superuser. Reports
 p50/p95/p99 and the number of queries of each page against the 300 ms target; the table to
 stdout and the JSON to ``bench/results/``. Uses the database ``make bench`` built (run that
-first); it adds one superuser to it.
+first); it rebuilds it when stale and adds one superuser to it.
 """
 
 import json
 import time
 
-from bench.run import arguments, django_for
+from bench.run import arguments, bench_server, django_for
+from bench.runner import percentile
 
 TARGET_MS = 300
 ADMIN_EMAIL = "bench-admin@pika.local"
@@ -48,19 +49,10 @@ def pages(owner_connection) -> list[tuple[str, str, dict]]:
     ]
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * share / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
 def main() -> None:
     """Log a superuser in, time every page, print the table, write the JSON."""
     options = arguments()
     django_for(options.database, "web")
-    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
@@ -70,17 +62,9 @@ def main() -> None:
     from pika.db.security import APPLICATION_ROLE
 
     setup_test_environment()
-    server = build.Server(
-        host=settings.PG_HOST,
-        port=settings.PG_PORT,
-        database=options.database,
-        development="pika",
-        owner=settings.PG_USER,
-        owner_password=settings.PG_PASSWORD,
-        web=settings.PG_WEB_USER,
-        web_password=settings.PG_WEB_PASSWORD,
-        statement_timeout_ms=settings.STATEMENT_TIMEOUT,
-    )
+    server = bench_server(options.database)
+    # Reused when it matches the scale, seed and migrations; rebuilt when stale.
+    build.ensure(server, scale=options.scale, seed=options.seed)
     with server.connect() as owner:
         owner.execute(
             "INSERT INTO users.users (id, email, password_hash, first_name, last_name, role,"

@@ -7,7 +7,8 @@ database twice, with the connection pool (``DATABASE_POOL_SIZE`` 20) and without
 new connection per request), and times over HTTP: the voucher list, nearby vouchers, one
 voucher, and a redemption (a new idempotency key each time, on a voucher with no limit).
 Prints p50/p95/p99 per request and writes the JSON to ``bench/results/``. Uses the
-database ``make bench`` built; it adds one customer and one unlimited voucher to it.
+database ``make bench`` built (rebuilt when stale); it adds one customer and one unlimited
+voucher to it.
 """
 
 import json
@@ -20,7 +21,8 @@ import urllib.error
 import urllib.request
 import uuid
 
-from bench.run import PROJECT_DIR, arguments, django_for
+from bench.run import PROJECT_DIR, arguments, bench_server, django_for
+from bench.runner import percentile
 
 CUSTOMER_EMAIL = "bench-customer@pika.local"
 PASSWORD = "bench customer password"
@@ -77,14 +79,6 @@ def serve(database: str, pool_size: int):
     raise RuntimeError("gunicorn did not start")
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * share / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
 def prepare(server) -> tuple[str, str]:
     """A customer with a password and an unlimited live voucher; returns the voucher's id
     and a point near it."""
@@ -132,21 +126,12 @@ def main() -> None:
     """Time each request through gunicorn, pooled and not; print and write the figures."""
     options = arguments()
     django_for(options.database, "owner")
-    from django.conf import settings
 
     from bench import build, report
 
-    server = build.Server(
-        host=settings.PG_HOST,
-        port=settings.PG_PORT,
-        database=options.database,
-        development="pika",
-        owner=settings.PG_USER,
-        owner_password=settings.PG_PASSWORD,
-        web=settings.PG_WEB_USER,
-        web_password=settings.PG_WEB_PASSWORD,
-        statement_timeout_ms=settings.STATEMENT_TIMEOUT,
-    )
+    server = bench_server(options.database)
+    # Reused when it matches the scale, seed and migrations; rebuilt when stale.
+    build.ensure(server, scale=options.scale, seed=options.seed)
     voucher, near = prepare(server)
     with server.connect() as owner:
         machine = report.machine(owner)

@@ -73,18 +73,16 @@ def django_for(database: str, login: str) -> str:
     return development
 
 
-def main() -> None:
-    """Build or reuse the database, then run and report every operation."""
-    options = arguments()
-    development = django_for(options.database, options.login)
+def bench_server(database: str, development: str = "pika"):
+    """The benchmark database's server, on the project's settings (after `django_for`)."""
     from django.conf import settings
 
     from bench import build
 
-    server = build.Server(
+    return build.Server(
         host=settings.PG_HOST,
         port=settings.PG_PORT,
-        database=options.database,
+        database=database,
         development=development,
         owner=settings.PG_USER,
         owner_password=settings.PG_PASSWORD,
@@ -92,6 +90,16 @@ def main() -> None:
         web_password=settings.PG_WEB_PASSWORD,
         statement_timeout_ms=settings.STATEMENT_TIMEOUT,
     )
+
+
+def main() -> None:
+    """Build or reuse the database, then run and report every operation."""
+    options = arguments()
+    development = django_for(options.database, options.login)
+
+    from bench import build
+
+    server = bench_server(options.database, development)
     marker = build.ensure(server, scale=options.scale, seed=options.seed)
     if options.build_only:
         return
