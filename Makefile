@@ -65,5 +65,6 @@ format: venv-dev ## Apply ruff's fixes and formatting
 
 bench: venv-bench db ## Build (once) the benchmark database pika_bench and time the hot queries
 	@$(PYTHON) -m bench.run --scale $(BENCH_SCALE) --seed $(BENCH_SEED)
+	@$(PYTHON) -m bench.redemption_throughput --scale $(BENCH_SCALE) --seed $(BENCH_SEED)
 	@$(PYTHON) -m bench.admin_changelists --scale $(BENCH_SCALE) --seed $(BENCH_SEED)
 	@$(PYTHON) -m bench.api_e2e --scale $(BENCH_SCALE) --seed $(BENCH_SEED)
