@@ -172,7 +172,8 @@ def vouch(connection, secret: bytes, user: str) -> None:
 def refusal(error: Exception) -> str:
     """An error as one line, with the refusal's stable code when it has one."""
     code = getattr(error, "code", None)
-    return f"{type(error).__name__}: {code + ': ' if code else ''}{str(error).splitlines()[0]}"
+    first_line = (str(error).splitlines() or [""])[0]
+    return f"{type(error).__name__}: {code + ': ' if code else ''}{first_line}"
 
 
 class Refused(Exception):
