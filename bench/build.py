@@ -42,7 +42,7 @@ from bench.parallel import run_statements
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Bump when the generator changes what it writes: databases of older versions are rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 # Live vouchers are placed around the build day; after this long a rebuild places them anew.
 ANCHOR_MAX_AGE_DAYS = 30
 SEARCH_BATCH = 20_000

@@ -10,8 +10,9 @@ live vouchers are placed around): each table draws from its own ``random.Random`
 come from `bench.ids`. `DataSet.plan` decides the shape in memory (compact arrays); the
 ``*_rows`` methods then format one table at a time, so the set is never held whole.
 
-The rows keep every rule the models declare: CHECK constraints, keys, and the counters
-(``current_redemptions``, ``redemption_count``) equal to the live redemptions they count.
+The rows keep every rule the models declare: CHECK constraints, keys, and the counts (each
+voucher's one redemption slice, the codes' ``redemption_count``) equal to the live
+redemptions they count.
 """
 
 import bisect
@@ -412,9 +413,16 @@ class DataSet:
                 f"{voucher_id}\t{created}\t{created}\t{STATES[self.voucher_state[n]]}\t{keys}\t"
                 f"{kind}\t{value}\t{self.stamp(self.voucher_from[n])}\t"
                 f"{self.stamp(self.voucher_expires[n])}\t{text(limit)}\t"
-                f"{self.voucher_per_user[n]}\t{self.voucher_count[n]}\t"
+                f"{self.voucher_per_user[n]}\t"
                 f"{self.business_id(self.voucher_business[n])}\t{text(currency)}\n"
             )
+
+    def slice_rows(self) -> Iterator[str]:
+        """Each voucher's one redemption slice: its whole capacity, its live redemptions
+        (what the vouchers' and the ledger's triggers, off during the load, would write)."""
+        for n in range(self.sizes.vouchers):
+            limit = self.voucher_max[n] or None
+            yield f"{self.voucher_id(n)}\t0\t0\t{text(limit)}\t{self.voucher_count[n]}\n"
 
     def code_rows(self) -> Iterator[str]:
         """One code for each voucher planned to have one, counting its redemptions."""
@@ -558,7 +566,7 @@ class DataSet:
                 user = self.user_id(self.redemption_user[n])
                 changes = {"status": {"new": "redeemed"}, "voucher_id": {"new": voucher}}
                 return "INSERT", "marketplace.redemptions", self.redemption_id(n), user, changes
-            kind = "voucher_counter"
+            kind = "voucher_state"
         if kind == "user_login":
             n = self._created_before(self.user_created, seconds, rng)
             user = self.user_id(n)
@@ -583,14 +591,10 @@ class DataSet:
         if kind == "voucher_state":
             changes = {"state": {"new": STATES[self.voucher_state[n]], "old": "draft"}}
             return "UPDATE", "marketplace.vouchers", voucher, owner, changes
-        if kind == "translation":
-            field = rng.randrange(len(FIELDS))
-            key = f"voucher.{voucher}.{FIELDS[field]}"
-            changes = {"key": {"new": key}, "language_id": {"new": self.language_id(0)}}
-            return "INSERT", "i18n.translations", self.translation_id(n, 0, field), owner, changes
-        old = rng.randrange(0, 500)
-        changes = {"current_redemptions": {"new": old + 1, "old": old}}
-        return "UPDATE", "marketplace.vouchers", voucher, None, changes
+        field = rng.randrange(len(FIELDS))
+        key = f"voucher.{voucher}.{FIELDS[field]}"
+        changes = {"key": {"new": key}, "language_id": {"new": self.language_id(0)}}
+        return "INSERT", "i18n.translations", self.translation_id(n, 0, field), owner, changes
 
     @staticmethod
     def _created_before(created: array, seconds: int, rng: random.Random) -> int:
@@ -603,8 +607,7 @@ STATES = ("draft", "published", "paused", "expired", "archived")
 USER_STATUSES = ("unconfirmed", "active", "suspended", "banned")
 STATUSES_OF_BUSINESS = ("unverified", "pending", "verified", "rejected")
 AUDIT_KINDS = [
-    ("redemption", 20),
-    ("voucher_counter", 20),
+    ("redemption", 40),
     ("voucher_insert", 15),
     ("voucher_state", 15),
     ("translation", 12),
@@ -648,9 +651,14 @@ LOAD_ORDER = [
     (
         "marketplace.vouchers",
         "id, created_at, updated_at, state, title_key, description_key, terms_key, discount_type,"
-        " discount_value, valid_from, expires_at, max_redemptions, max_per_user,"
-        " current_redemptions, business_id, currency",
+        " discount_value, valid_from, expires_at, max_redemptions, max_per_user, business_id,"
+        " currency",
         "voucher_rows",
+    ),
+    (
+        "marketplace.voucher_redemption_slices",
+        "voucher_id, slice, depth, capacity, taken",
+        "slice_rows",
     ),
     (
         "marketplace.voucher_codes",

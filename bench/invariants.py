@@ -2,13 +2,17 @@
 the rows that break one rule, so every count must be 0."""
 
 INVARIANTS = {
-    "vouchers.current_redemptions equals its live redemptions": """
+    "a voucher's redemption slices add up to its live redemptions": """
         SELECT count(*) FROM marketplace.vouchers v
+        LEFT JOIN (
+            SELECT voucher_id, sum(taken) AS n FROM marketplace.voucher_redemption_slices
+            GROUP BY voucher_id
+        ) s ON s.voucher_id = v.id
         LEFT JOIN (
             SELECT voucher_id, count(*) AS n FROM marketplace.redemptions
             WHERE status = 'redeemed' GROUP BY voucher_id
         ) r ON r.voucher_id = v.id
-        WHERE v.current_redemptions <> coalesce(r.n, 0)
+        WHERE s.n IS NULL OR s.n <> coalesce(r.n, 0)
     """,
     "voucher_codes.redemption_count equals its live redemptions": """
         SELECT count(*) FROM marketplace.voucher_codes k

@@ -11,9 +11,9 @@ random one of 1,000 bench users:
 
 - service: ``marketplace.services.voucher_redeem`` through Django, inside
   ``acting_as(user_id=..., role="application_role")`` on the web's login, as the API view
-  runs it, including the analytics event it records after the commit (a transaction of its
-  own). DEBUG is off, as in production; each thread keeps its own Django connection, as a
-  pooled worker holds one for a request.
+  runs it, including the analytics event it writes in the redemption's transaction. DEBUG is
+  off, as in production; each thread keeps its own Django connection, as a pooled worker
+  holds one for a request.
 - sql function: ``marketplace.voucher_redeem`` through psycopg on the web's login, vouched
   the same way (``SET LOCAL ROLE application_role``, the transaction's binding signed with
   HMAC, the identity settings), then COMMIT.
@@ -59,35 +59,28 @@ TARGET_VS_LIMIT = 0.7
 TARGET_SCALING = 0.8
 
 LIMIT_REDEEM_SQL = """
-WITH counted AS (
-    UPDATE marketplace.vouchers
-    SET current_redemptions = current_redemptions + 1
-    WHERE id = %(voucher)s
-        AND state = 'published' AND valid_from <= now() AND expires_at > now()
-        AND (max_redemptions IS NULL OR current_redemptions < max_redemptions)
-    RETURNING id
-)
 INSERT INTO marketplace.redemptions (id, voucher_id, user_id, idempotency_key)
-SELECT public.uuid_generate_v7(), counted.id, %(user)s, %(key)s FROM counted
+SELECT public.uuid_generate_v7(), v.id, %(user)s, %(key)s FROM marketplace.vouchers v
+WHERE v.id = %(voucher)s
+    AND v.state = 'published' AND v.valid_from <= now() AND v.expires_at > now()
 RETURNING id
 """
-"""The upper bound: one redemption in one statement, no row returned when refused.
+"""The upper bound: one redemption in one statement, no row returned when not live.
 
-The counter goes up only while it is under the limit, checked in the UPDATE's WHERE: under
-READ COMMITTED a concurrent redemption that updated the row first makes this one wait and
-check the WHERE again on the new row, so the limit holds without a separate lock. The
-ledger row is inserted only when the counter moved. Unlike ``marketplace.voucher_redeem``,
-it checks neither the per-user limit nor the idempotency key nor the business. When the
-counter changes shape (one row per voucher today; several "slice" rows to come), this and
-`counter_redemptions` are the two places to adapt.
+The ledger row alone: its trigger takes room in one of the voucher's redemption slices (the
+one the whole schema counts with, marketplace.0010) or refuses ``voucher_sold_out``, as for
+every writer. Unlike ``marketplace.voucher_redeem``, it checks neither the per-user limit
+nor the idempotency key nor the business, and vouches for nobody.
 """
 
 
 def counter_redemptions(connection, vouchers: list) -> dict:
-    """How many redemptions each of ``vouchers`` has according to its counter, by id."""
+    """How many redemptions each of ``vouchers`` has according to its slices, by id."""
     return dict(
         connection.execute(
-            "SELECT id, current_redemptions FROM marketplace.vouchers WHERE id = ANY(%s)",
+            "SELECT v.id, coalesce(sum(s.taken), 0) FROM marketplace.vouchers v"
+            " LEFT JOIN marketplace.voucher_redemption_slices s ON s.voucher_id = v.id"
+            " WHERE v.id = ANY(%s) GROUP BY v.id",
             [vouchers],
         ).fetchall()
     )
@@ -177,7 +170,7 @@ def refusal(error: Exception) -> str:
 
 
 class Refused(Exception):
-    """The hand-written statement redeemed nothing: the voucher is sold out (or not live)."""
+    """The hand-written statement redeemed nothing: the voucher is not live."""
 
 
 def service_client(server, secret):
@@ -221,12 +214,16 @@ def limit_client(server, secret):
     connection = server.connect()
 
     def redeem(voucher: str, user: str, key: str) -> None:
-        row = connection.execute(
-            LIMIT_REDEEM_SQL, {"voucher": voucher, "user": user, "key": key}
-        ).fetchone()
-        connection.commit()
+        try:
+            row = connection.execute(
+                LIMIT_REDEEM_SQL, {"voucher": voucher, "user": user, "key": key}
+            ).fetchone()
+            connection.commit()
+        except Exception:
+            connection.rollback()
+            raise
         if row is None:
-            raise Refused("voucher_sold_out")
+            raise Refused("voucher_not_live")
 
     return redeem, connection.close
 

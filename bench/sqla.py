@@ -72,7 +72,6 @@ class Voucher(Base):
     expires_at: Mapped[datetime]
     max_redemptions: Mapped[int | None]
     max_per_user: Mapped[int]
-    current_redemptions: Mapped[int]
 
     business: Mapped[Business] = relationship(lazy="raise")
 

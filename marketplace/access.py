@@ -1,8 +1,8 @@
 """Who may reach the marketplace schema's tables (see pika/db/access.py).
 
 Anyone may read published vouchers; a business's staff write their own vouchers and codes.
-The counters are the redemption service's alone (guards with NOBODY), and codes are
-secrets that only the business's staff see.
+The counters are the redemption service's alone (guards with NOBODY; the redemption slices
+take no write at all), and codes are secrets that only the business's staff see.
 """
 
 from pika.db.access import NOBODY, Access, Guard, Rule, own, public_derived, public_read
@@ -23,7 +23,18 @@ ACCESS = {
             public_read("state = 'published'"),
             Rule("business_staff", ("SELECT", "INSERT", "UPDATE", "DELETE"), VOUCHER_STAFF),
         ),
-        guards=(Guard("current_redemptions", NOBODY, 0),),
+    ),
+    # A voucher's counts are as visible as the voucher; only the database's triggers on the
+    # ledger write them, for anyone.
+    "marketplace.VoucherRedemptionSlice": Access(
+        rules=(
+            Rule(
+                "voucher_visible",
+                ("SELECT",),
+                "EXISTS (SELECT FROM marketplace.vouchers v WHERE v.id = voucher_id)",
+            ),
+        ),
+        perms={"INSERT": (NOBODY,), "UPDATE": (NOBODY,), "DELETE": (NOBODY,)},
     ),
     "marketplace.VoucherCode": Access(
         rules=(Rule("business_staff", ("SELECT", "INSERT", "UPDATE", "DELETE"), CODE_STAFF),),

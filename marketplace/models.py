@@ -40,8 +40,8 @@ class Voucher(PikaModel):
     A voucher with redemptions cannot be deleted (``PROTECT``): they are money-like
     history. Deleting one without redemptions removes its codes and saved copies.
 
-    ``current_redemptions`` is a counter that only the redemption service changes, with a
-    single conditional UPDATE; check constraints keep it between 0 and the maximum.
+    How many redemptions it has is counted in its `VoucherRedemptionSlice` rows, never on
+    this row: a hot voucher's redemptions would all queue for it.
     """
 
     business = models.ForeignKey(
@@ -77,7 +77,6 @@ class Voucher(PikaModel):
         null=True, blank=True, help_text="Empty for no overall limit."
     )
     max_per_user = models.IntegerField(default=1, db_default=1)
-    current_redemptions = models.IntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         db_table = schema_table("marketplace", "vouchers")
@@ -149,15 +148,6 @@ class Voucher(PikaModel):
             ),
             models.CheckConstraint(
                 condition=Q(max_per_user__gte=1), name="vouchers_max_per_user_positive"
-            ),
-            models.CheckConstraint(
-                condition=Q(current_redemptions__gte=0),
-                name="vouchers_redemptions_not_negative",
-            ),
-            models.CheckConstraint(
-                condition=Q(max_redemptions__isnull=True)
-                | Q(current_redemptions__lte=F("max_redemptions")),
-                name="vouchers_redemptions_within_max",
             ),
         ]
 
@@ -376,3 +366,57 @@ class VoucherSearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.voucher_id} [{self.language_id}]"
+
+
+# How deep a voucher's slices may split: at most 2**4 = 16 slices, enough to keep the
+# clients of a 2-core database busy, few enough that a redemption finds a free one at once.
+SLICE_MAX_DEPTH = 4
+
+
+class VoucherRedemptionSlice(models.Model):
+    """A share of a voucher's redemption capacity, and how much of it is taken.
+
+    A voucher starts with one slice holding its whole ``max_redemptions`` (NULL: no limit).
+    A redemption takes room in any slice nobody else holds (``FOR UPDATE SKIP LOCKED``);
+    when every slice with room is held, the waiter splits the one it gets (slice ``s`` of
+    depth ``d`` gives half its room to slice ``s + 2**d``), so concurrent redemptions of a hot
+    voucher spread over up to 16 rows instead of queueing for one. The sum of ``taken`` is
+    the voucher's live redemptions: triggers on the ledger keep it, whoever writes
+    (migration ``marketplace.0010``); only the database writes these rows.
+    """
+
+    pk = models.CompositePrimaryKey("voucher", "slice")
+    # The database cascades (marketplace.0010): the web may never write slices, so Django
+    # must not delete them on its behalf when staff delete a voucher.
+    voucher = models.ForeignKey(
+        Voucher,
+        on_delete=models.DO_NOTHING,
+        related_name="redemption_slices",
+        db_index=False,
+        db_constraint=False,
+    )
+    slice = models.SmallIntegerField()
+    depth = models.SmallIntegerField(default=0, db_default=0)
+    capacity = models.IntegerField(null=True, blank=True, help_text="Empty for no limit.")
+    taken = models.IntegerField(default=0, db_default=0)
+
+    class Meta:
+        db_table = schema_table("marketplace", "voucher_redemption_slices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(taken__gte=0), name="voucher_slices_taken_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(taken__lte=F("capacity")),
+                name="voucher_slices_taken_within_capacity",
+            ),
+            models.CheckConstraint(
+                condition=Q(depth__gte=0, depth__lte=SLICE_MAX_DEPTH)
+                & Q(slice__gte=0)
+                & Q(slice__lt=2**SLICE_MAX_DEPTH),
+                name="voucher_slices_shape",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.voucher_id}#{self.slice}"

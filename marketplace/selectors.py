@@ -4,12 +4,25 @@ from django.contrib.gis.db.models import PointField
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import BooleanField, Count, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from business.models import Business
 from i18n.models import Language
 
-from .models import Redemption, RedemptionStatus, SavedVoucher, Voucher
+from .models import Redemption, RedemptionStatus, SavedVoucher, Voucher, VoucherRedemptionSlice
 
 # The most a nearby search may reach, in metres (the API refuses more), and its default.
 MAX_RADIUS_M = 50_000
@@ -180,3 +193,26 @@ def redemption_counts_of_voucher(*, voucher_id) -> dict[str, int]:
     )
     counts.update(dict(rows))
     return counts
+
+
+def redemptions_taken() -> Subquery:
+    """An expression for a voucher's live redemptions: the sum of its slices (annotate a
+    voucher query with it; one index range per voucher)."""
+    return Coalesce(
+        Subquery(
+            VoucherRedemptionSlice.objects.filter(voucher_id=OuterRef("pk"))
+            .order_by()
+            .values("voucher_id")
+            .annotate(total=Sum("taken"))
+            .values("total")
+        ),
+        0,
+    )
+
+
+def redemptions_taken_of_voucher(*, voucher_id) -> int:
+    """How many live redemptions a voucher has (the sum of its slices)."""
+    total = VoucherRedemptionSlice.objects.filter(voucher_id=voucher_id).aggregate(
+        total=Sum("taken")
+    )["total"]
+    return total or 0

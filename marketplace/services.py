@@ -11,7 +11,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from analytics.models import EventKind
-from analytics.services import event_record_after_commit
+from analytics.services import event_record
 from business.models import Business
 from i18n.models import Language, Translation
 from pika.errors import DomainError, Forbidden, Invalid, NotFound, refusal_from
@@ -25,7 +25,7 @@ from .models import (
     VoucherCode,
     VoucherState,
 )
-from .selectors import voucher_list
+from .selectors import redemptions_taken_of_voucher, voucher_list
 
 MAX_GENERATION_ROUNDS = 10
 
@@ -81,11 +81,12 @@ def voucher_redeem(
 ) -> RedeemResult:
     """Redeem a live voucher (or one of its codes) for the acting user, atomically.
 
-    The database does the work in ``marketplace.voucher_redeem`` (the counters' only
-    writer): limits, window, single-use codes and the idempotency key, under the voucher's
-    row lock. A refusal raises a `DomainError` with a stable code and changes nothing. A
-    retry with the same key returns the first redemption (``replayed``); the analytics event
-    is recorded once, after the commit.
+    The database does the work in ``marketplace.voucher_redeem``: limits, window,
+    single-use codes and the idempotency key; the ledger's trigger takes room in one of the
+    voucher's redemption slices under that slice's lock. A refusal raises a `DomainError`
+    with a stable code and changes nothing. A retry with the same key returns the first
+    redemption (``replayed``). The analytics event is written once, with the redemption, in
+    the same transaction (and savepoint: a refusal leaves the caller's transaction usable).
     """
     ewkt = f"SRID=4326;POINT({location.x} {location.y})" if location is not None else None
     with _refusals(), connection.cursor() as cursor:
@@ -95,14 +96,14 @@ def voucher_redeem(
             [voucher_id, code or None, idempotency_key, ewkt],
         )
         redemption_id, replayed = cursor.fetchone()
-    redemption = Redemption.objects.select_related("voucher", "code").get(pk=redemption_id)
-    if not replayed:
-        event_record_after_commit(
-            kind=EventKind.VOUCHER_REDEEMED,
-            voucher_id=redemption.voucher_id,
-            business_id=redemption.voucher.business_id,
-            user_id=redemption.user_id,
-        )
+        redemption = Redemption.objects.select_related("voucher", "code").get(pk=redemption_id)
+        if not replayed:
+            event_record(
+                kind=EventKind.VOUCHER_REDEEMED,
+                voucher_id=redemption.voucher_id,
+                business_id=redemption.voucher.business_id,
+                user_id=redemption.user_id,
+            )
     return RedeemResult(redemption=redemption, replayed=replayed)
 
 
@@ -279,9 +280,25 @@ def voucher_update(
         for name, value in fields.items():
             setattr(voucher, name, value)
         voucher.full_clean(exclude=["business"])
-        voucher.save()
+        _maximum_check(voucher)
+        # The slices' trigger re-checks the maximum under their locks (a redemption may
+        # have come in since) and refuses with ``voucher_max_below_redemptions``.
+        with _refusals():
+            voucher.save()
         _texts_write(voucher, texts or {})
     return voucher
+
+
+def _maximum_check(voucher: Voucher) -> None:
+    if voucher.max_redemptions is None:
+        return
+    taken = redemptions_taken_of_voucher(voucher_id=voucher.pk)
+    if voucher.max_redemptions < taken:
+        raise Invalid(
+            "invalid",
+            "The maximum is below the redemptions the voucher has.",
+            {"max_redemptions": [f"This voucher has {taken} redemptions already."]},
+        )
 
 
 def business_manageable(*, business_id) -> bool:

@@ -3,7 +3,7 @@
 VOUCHER = (
     "v.id, v.created_at, v.updated_at, v.state, v.title_key, v.description_key, v.terms_key,"
     " v.discount_type, v.discount_value, v.valid_from, v.expires_at, v.max_redemptions,"
-    " v.max_per_user, v.current_redemptions, v.business_id, v.currency"
+    " v.max_per_user, v.business_id, v.currency"
 )
 BUSINESS = (
     "b.id, b.created_at, b.updated_at, b.business_name_key, b.business_description_key,"

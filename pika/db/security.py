@@ -23,9 +23,11 @@ REDACTED_COLUMNS = {
 }
 
 # Tables not audited row by row: logs of their own, append-only event streams, views, and
-# data the database derives from audited rows (search documents, public locations).
+# data the database derives from audited rows (search documents, public locations, the
+# redemption slices that count the audited ledger).
 UNAUDITED = {
     '"marketplace"."voucher_search_documents"',
+    '"marketplace"."voucher_redemption_slices"',
     '"business"."public_locations"',
     '"audit"."audit_logs"',
     '"security"."security_events"',

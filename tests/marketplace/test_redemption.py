@@ -9,11 +9,19 @@ from collections import Counter
 
 import pytest
 from django.conf import settings
-from django.db import ProgrammingError, connection
+from django.db import ProgrammingError, connection, transaction
 from django.utils import timezone
 
 from analytics.models import Event, EventKind
-from marketplace.models import Redemption, RedemptionStatus, Voucher, VoucherCode, VoucherState
+from marketplace.models import (
+    Redemption,
+    RedemptionStatus,
+    Voucher,
+    VoucherCode,
+    VoucherRedemptionSlice,
+    VoucherState,
+)
+from marketplace.selectors import redemptions_taken_of_voucher
 from marketplace.services import redemption_reverse, voucher_redeem
 from pika.db.context import acting_as
 from pika.db.security import APPLICATION_ROLE
@@ -60,9 +68,8 @@ def race(attempts):
 
 
 def ledger_matches_counters(voucher: Voucher) -> None:
-    voucher.refresh_from_db()
     live = Redemption.objects.filter(voucher=voucher, status=RedemptionStatus.REDEEMED)
-    assert voucher.current_redemptions == live.count()
+    assert redemptions_taken_of_voucher(voucher_id=voucher.pk) == live.count()
     for code in VoucherCode.objects.filter(voucher=voucher):
         assert code.redemption_count == live.filter(code=code).count()
 
@@ -75,7 +82,7 @@ def test_many_threads_never_oversell_a_voucher_with_a_small_limit():
     assert Counter(kind for kind, _ in outcomes) == {"ok": 5, "refused": THREADS - 5}
     assert {code for kind, code in outcomes if kind == "refused"} == {"voucher_sold_out"}
     ledger_matches_counters(voucher)
-    assert Voucher.objects.get(pk=voucher.pk).current_redemptions == 5
+    assert redemptions_taken_of_voucher(voucher_id=voucher.pk) == 5
 
 
 @pytest.mark.django_db(transaction=True)
@@ -116,7 +123,7 @@ def test_retries_racing_the_first_attempt_all_return_the_one_redemption():
     assert len({result.redemption.pk for _, result in outcomes}) == 1
     assert sorted(result.replayed for _, result in outcomes) == [False] + [True] * 7
     ledger_matches_counters(voucher)
-    assert Voucher.objects.get(pk=voucher.pk).current_redemptions == 1
+    assert redemptions_taken_of_voucher(voucher_id=voucher.pk) == 1
     assert Event.objects.filter(voucher=voucher, kind=EventKind.VOUCHER_REDEEMED).count() == 1
 
 
@@ -130,7 +137,7 @@ def test_idempotency_keys_are_per_user_and_refuse_another_voucher():
     with pytest.raises(DomainError) as refused:
         redeem_as(alice, voucher_id=second.pk, idempotency_key="k")
     assert refused.value.code == "idempotency_key_reused"
-    assert Voucher.objects.get(pk=second.pk).current_redemptions == 0
+    assert redemptions_taken_of_voucher(voucher_id=second.pk) == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -155,7 +162,7 @@ def test_a_voucher_that_is_not_live_is_refused_and_nothing_changes(changes, code
         redeem_as(UserFactory(), voucher_id=voucher.pk, idempotency_key="k")
     assert refused.value.code == code
     assert not Redemption.objects.filter(voucher=voucher).exists()
-    assert Voucher.objects.get(pk=voucher.pk).current_redemptions == 0
+    assert redemptions_taken_of_voucher(voucher_id=voucher.pk) == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -194,20 +201,20 @@ def test_a_reversal_gives_the_slot_back_once_and_only_to_the_business_staff():
     assert reversed_.status == RedemptionStatus.REVERSED and reversed_.reversed_at
     ledger_matches_counters(voucher)
     code.refresh_from_db()
-    assert (voucher.current_redemptions, code.redemption_count) == (0, 0)
+    assert (redemptions_taken_of_voucher(voucher_id=voucher.pk), code.redemption_count) == (0, 0)
     with (
         pytest.raises(DomainError) as refused,
         acting_as(user_id=manager.pk, role=APPLICATION_ROLE),
     ):
         redemption_reverse(redemption_id=redemption.pk)
     assert refused.value.code == "redemption_already_reversed"
-    assert Voucher.objects.get(pk=voucher.pk).current_redemptions == 0
+    assert redemptions_taken_of_voucher(voucher_id=voucher.pk) == 0
     # The slot is free again, and the single-use code with it.
     redeem_as(stranger, voucher_id=voucher.pk, idempotency_key="k2", code="ABCD2345")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_event_is_recorded_after_commit_and_never_for_a_rolled_back_redemption():
+def test_the_event_is_written_with_its_redemption_and_never_for_a_rolled_back_one():
     voucher = VoucherFactory()
     user = UserFactory()
 
@@ -218,20 +225,42 @@ def test_the_event_is_recorded_after_commit_and_never_for_a_rolled_back_redempti
         voucher_redeem(voucher_id=voucher.pk, idempotency_key="k")
         raise Abandon
     assert not Event.objects.filter(voucher=voucher).exists()
-    assert Voucher.objects.get(pk=voucher.pk).current_redemptions == 0
+    assert redemptions_taken_of_voucher(voucher_id=voucher.pk) == 0
     redeem_as(user, voucher_id=voucher.pk, idempotency_key="k")
     assert list(Event.objects.filter(voucher=voucher).values_list("kind", "user_id")) == [
         (EventKind.VOUCHER_REDEEMED, user.pk)
     ]
 
 
-def test_the_redemption_counters_have_no_other_writer(db):
-    voucher = VoucherFactory()
+def test_the_redemption_counts_have_no_other_writer(db):
+    """The web, even the voucher's own manager running SQL of its choosing, changes no
+    slice: inserts are refused, updates and deletes reach no row."""
+    voucher = VoucherFactory(max_redemptions=5)
     manager = business_manager(voucher.business)
-    with acting_as(user_id=manager.pk, role=APPLICATION_ROLE):
+    with acting_as(user_id=manager.pk, role=APPLICATION_ROLE), connection.cursor() as cursor:
         assert Voucher.objects.filter(pk=voucher.pk).update(max_per_user=3) == 1
-        with pytest.raises(ProgrammingError, match="needs nobody"):
-            Voucher.objects.filter(pk=voucher.pk).update(current_redemptions=1)
+        cursor.execute(
+            "SELECT slice, capacity, taken FROM marketplace.voucher_redemption_slices"
+            " WHERE voucher_id = %s",
+            [voucher.pk],
+        )
+        assert cursor.fetchall() == [(0, 5, 0)]  # the manager sees the counts
+        for statement in (
+            "UPDATE marketplace.voucher_redemption_slices SET taken = 5 WHERE voucher_id = %s",
+            "UPDATE marketplace.voucher_redemption_slices SET capacity = NULL"
+            " WHERE voucher_id = %s",
+            "DELETE FROM marketplace.voucher_redemption_slices WHERE voucher_id = %s",
+        ):
+            cursor.execute(statement, [voucher.pk])
+            assert cursor.rowcount == 0, statement
+        with pytest.raises(ProgrammingError, match="row-level security"), transaction.atomic():
+            cursor.execute(
+                "INSERT INTO marketplace.voucher_redemption_slices"
+                " (voucher_id, slice, depth, capacity, taken) VALUES (%s, 1, 1, NULL, 0)",
+                [voucher.pk],
+            )
+    slices = VoucherRedemptionSlice.objects.filter(voucher=voucher)
+    assert list(slices.values_list("slice", "capacity", "taken")) == [(0, 5, 0)]
 
 
 WEB_LOGIN_REDEMPTION = """
@@ -252,9 +281,9 @@ with acting_as(user_id="{user}", role=APPLICATION_ROLE):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_service_runs_on_the_web_login_and_records_its_event_after_commit():
+def test_the_service_runs_on_the_web_login_and_records_its_event():
     """As WSGI runs it: the web's login, which may vouch only once it is application_role
-    (``acting_as`` sets the role first), also for the event written after the commit."""
+    (``acting_as`` sets the role first), also for the event written with the redemption."""
     voucher, user = VoucherFactory(), UserFactory()
     environment = {
         **os.environ,

@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from marketplace.models import Voucher
+from marketplace.models import Voucher, VoucherRedemptionSlice
 from tests.marketplace.factories import VoucherFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,6 @@ def set_columns(voucher, **values):
 @pytest.mark.parametrize(
     ("constraint", "values"),
     [
-        ("vouchers_redemptions_not_negative", {"current_redemptions": -1}),
-        ("vouchers_redemptions_within_max", {"max_redemptions": 10, "current_redemptions": 11}),
         ("vouchers_max_redemptions_positive", {"max_redemptions": 0}),
         ("vouchers_max_per_user_positive", {"max_per_user": 0}),
         ("vouchers_valid_from_before_expiry", {"valid_from": "2030-01-01T00:00:00Z"}),
@@ -48,8 +46,39 @@ def test_bad_voucher_row_is_refused(constraint, values):
         set_columns(voucher, **values)
 
 
-def test_a_percentage_of_exactly_100_and_a_full_counter_are_allowed():
+def test_a_percentage_of_exactly_100_is_allowed():
     voucher = VoucherFactory(discount_type="percentage", currency=None, max_redemptions=3)
-    set_columns(voucher, discount_value=100, current_redemptions=3)
+    set_columns(voucher, discount_value=100)
     voucher.refresh_from_db()
-    assert (voucher.discount_value, voucher.current_redemptions) == (100, 3)
+    assert voucher.discount_value == 100
+
+
+def set_slice(voucher, **values):
+    assignments = ", ".join(f"{c} = %s" for c in values)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {VoucherRedemptionSlice._meta.db_table} SET {assignments}"
+            " WHERE voucher_id = %s AND slice = 0",
+            [*values.values(), voucher.pk],
+        )
+
+
+@pytest.mark.parametrize(
+    ("constraint", "values"),
+    [
+        ("voucher_slices_taken_not_negative", {"taken": -1}),
+        ("voucher_slices_taken_within_capacity", {"taken": 4}),
+        ("voucher_slices_shape", {"slice": 16}),
+        ("voucher_slices_shape", {"depth": 5}),
+    ],
+)
+def test_bad_slice_row_is_refused_even_to_the_owner(constraint, values):
+    voucher = VoucherFactory(max_redemptions=3)
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        set_slice(voucher, **values)
+
+
+def test_a_full_slice_is_allowed():
+    voucher = VoucherFactory(max_redemptions=3)
+    set_slice(voucher, taken=3)
+    assert VoucherRedemptionSlice.objects.get(voucher=voucher).taken == 3

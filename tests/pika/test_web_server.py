@@ -109,7 +109,8 @@ def test_the_api_works_end_to_end_on_the_web_login(web_server, seed_data):
     assert status == 201, redemption
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT current_redemptions FROM marketplace.vouchers WHERE id = %s", [voucher.pk]
+            "SELECT sum(taken) FROM marketplace.voucher_redemption_slices WHERE voucher_id = %s",
+            [voucher.pk],
         )
         assert cursor.fetchone()[0] == 1
         cursor.execute(

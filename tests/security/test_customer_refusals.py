@@ -159,12 +159,19 @@ def test_a_customer_cannot_rewrite_a_voucher(customer):
     )
 
 
-def test_business_staff_cannot_move_the_redemption_counter(customer):
+def test_business_staff_cannot_move_the_redemption_counts(customer):
     voucher = VoucherFactory(max_redemptions=10)
     StaffMembership.objects.create(business=voucher.business, user=customer, role="owner")
+    for statement in (
+        'UPDATE "marketplace"."voucher_redemption_slices" SET taken = 5 WHERE voucher_id = %s',
+        'UPDATE "marketplace"."voucher_redemption_slices" SET capacity = 1000'
+        " WHERE voucher_id = %s",
+    ):
+        assert rows_changed(customer, statement, [voucher.pk]) == 0
     refused(
         customer,
-        'UPDATE "marketplace"."vouchers" SET current_redemptions = 5 WHERE id = %s',
+        'INSERT INTO "marketplace"."voucher_redemption_slices" (voucher_id, slice, depth,'
+        " capacity, taken) VALUES (%s, 1, 1, 1000, 0)",
         [voucher.pk],
     )
 
