@@ -59,18 +59,25 @@ TARGET_VS_LIMIT = 0.7
 TARGET_SCALING = 0.8
 
 LIMIT_REDEEM_SQL = """
-INSERT INTO marketplace.redemptions (id, voucher_id, user_id, idempotency_key)
-SELECT public.uuid_generate_v7(), v.id, %(user)s, %(key)s FROM marketplace.vouchers v
-WHERE v.id = %(voucher)s
-    AND v.state = 'published' AND v.valid_from <= now() AND v.expires_at > now()
+WITH redeemed AS (
+    INSERT INTO marketplace.redemptions (id, voucher_id, user_id, idempotency_key)
+    SELECT public.uuid_generate_v7(), v.id, %(user)s, %(key)s FROM marketplace.vouchers v
+    WHERE v.id = %(voucher)s
+        AND v.state = 'published' AND v.valid_from <= now() AND v.expires_at > now()
+    RETURNING id, voucher_id, user_id
+)
+INSERT INTO analytics.events (id, kind, occurred_at, user_id, voucher_id, business_id)
+SELECT public.uuid_generate_v7(), 'voucher_redeemed', now(), r.user_id, r.voucher_id, v.business_id
+FROM redeemed r JOIN marketplace.vouchers v ON v.id = r.voucher_id
 RETURNING id
 """
 """The upper bound: one redemption in one statement, no row returned when not live.
 
-The ledger row alone: its trigger takes room in one of the voucher's redemption slices (the
-one the whole schema counts with, marketplace.0010) or refuses ``voucher_sold_out``, as for
-every writer. Unlike ``marketplace.voucher_redeem``, it checks neither the per-user limit
-nor the idempotency key nor the business, and vouches for nobody.
+The ledger row and its analytics event, as the service writes them: the ledger's trigger
+takes room in one of the voucher's redemption slices (the one way the whole schema counts,
+marketplace.0010) or refuses ``voucher_sold_out``, as for every writer. Unlike
+``marketplace.voucher_redeem``, it checks neither the per-user limit nor the idempotency key
+nor the business, and vouches for nobody.
 """
 
 

@@ -10,8 +10,6 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from analytics.models import EventKind
-from analytics.services import event_record
 from business.models import Business
 from i18n.models import Language, Translation
 from pika.errors import DomainError, Forbidden, Invalid, NotFound, refusal_from
@@ -85,8 +83,8 @@ def voucher_redeem(
     single-use codes and the idempotency key; the ledger's trigger takes room in one of the
     voucher's redemption slices under that slice's lock. A refusal raises a `DomainError`
     with a stable code and changes nothing. A retry with the same key returns the first
-    redemption (``replayed``). The analytics event is written once, with the redemption, in
-    the same transaction (and savepoint: a refusal leaves the caller's transaction usable).
+    redemption (``replayed``). The function writes the analytics event with the redemption,
+    once, in the same transaction.
     """
     ewkt = f"SRID=4326;POINT({location.x} {location.y})" if location is not None else None
     with _refusals(), connection.cursor() as cursor:
@@ -96,14 +94,10 @@ def voucher_redeem(
             [voucher_id, code or None, idempotency_key, ewkt],
         )
         redemption_id, replayed = cursor.fetchone()
-        redemption = Redemption.objects.select_related("voucher", "code").get(pk=redemption_id)
-        if not replayed:
-            event_record(
-                kind=EventKind.VOUCHER_REDEEMED,
-                voucher_id=redemption.voucher_id,
-                business_id=redemption.voucher.business_id,
-                user_id=redemption.user_id,
-            )
+    # Only the code is joined, and only when there is one: each joined table costs a
+    # redemption its row level security policies (the voucher is the caller's to read).
+    redemptions = Redemption.objects.select_related("code") if code else Redemption.objects
+    redemption = redemptions.get(pk=redemption_id)
     return RedeemResult(redemption=redemption, replayed=replayed)
 
 

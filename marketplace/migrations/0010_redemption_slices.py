@@ -20,8 +20,8 @@ throughput fell as clients were added. Now a voucher's capacity lives in
 
 ``marketplace.voucher_redeem`` no longer locks the voucher's row: it reads it, takes an
 advisory lock on (user, voucher) so that one user's racing redemptions still meet the
-per-user limit, and inserts into the ledger; the ledger's trigger refuses a sold-out
-voucher. Reversal takes the code's lock before the slice's, the order redemption takes them.
+per-user limit, and inserts into the ledger (whose trigger refuses a sold-out voucher) and
+the redemption's analytics event, which the service wrote in a transaction of its own. Reversal takes the code's lock before the slice's, the order redemption takes them.
 """
 
 import importlib
@@ -48,6 +48,7 @@ CREATE FUNCTION marketplace.slices_take(voucher pg_catalog.uuid, wanted pg_catal
 RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     s record;
+    pick pg_catalog.int2;
     half pg_catalog.int4;
     left_over pg_catalog.int4 := wanted;
     step pg_catalog.int4;
@@ -70,24 +71,43 @@ BEGIN
         END IF;
         RETURN;
     END IF;
+    -- A row that fills up while this waits for its lock stays locked, though not taken,
+    -- until the (sub)transaction ends. Each attempt is a subtransaction that rolls back when
+    -- it took nothing, so that nobody waits for a slice while holding another: without
+    -- that, two redemptions can each hold a full slice the other waits for (a deadlock).
     LOOP
-        -- Room in a slice nobody holds: concurrent redemptions spread over the slices.
-        UPDATE marketplace.voucher_redemption_slices t SET taken = t.taken + 1
-        WHERE t.voucher_id = voucher AND (t.capacity IS NULL OR t.taken < t.capacity)
-            AND t.slice = (
-                SELECT f.slice FROM marketplace.voucher_redemption_slices f
-                WHERE f.voucher_id = voucher AND (f.capacity IS NULL OR f.taken < f.capacity)
-                ORDER BY pg_catalog.random() LIMIT 1 FOR UPDATE SKIP LOCKED);
-        IF FOUND THEN
-            RETURN;
-        END IF;
-        -- Every slice with room is held: wait for one, and split it (when no other split is
-        -- under way) so that the next redemptions find a free slice.
-        SELECT f.slice, f.depth, f.capacity, f.taken INTO s
-        FROM marketplace.voucher_redemption_slices f
+        BEGIN
+            -- Room in a slice nobody holds: concurrent redemptions spread over the slices.
+            UPDATE marketplace.voucher_redemption_slices t SET taken = t.taken + 1
+            WHERE t.voucher_id = voucher AND (t.capacity IS NULL OR t.taken < t.capacity)
+                AND t.slice = (
+                    SELECT f.slice FROM marketplace.voucher_redemption_slices f
+                    WHERE f.voucher_id = voucher AND (f.capacity IS NULL OR f.taken < f.capacity)
+                    ORDER BY pg_catalog.random() LIMIT 1 FOR UPDATE SKIP LOCKED);
+            IF FOUND THEN
+                RETURN;
+            END IF;
+            RAISE EXCEPTION USING ERRCODE = 'PKRTY', MESSAGE = 'no free slice';
+        EXCEPTION WHEN SQLSTATE 'PKRTY' THEN
+            NULL;
+        END;
+        SELECT f.slice INTO pick FROM marketplace.voucher_redemption_slices f
         WHERE f.voucher_id = voucher AND (f.capacity IS NULL OR f.taken < f.capacity)
-        ORDER BY pg_catalog.random() LIMIT 1 FOR UPDATE;
-        IF FOUND THEN
+        ORDER BY pg_catalog.random() LIMIT 1;
+        IF NOT FOUND THEN
+            PERFORM marketplace.refuse('voucher_sold_out', 'This voucher has no redemptions left.');
+        END IF;
+        BEGIN
+            -- Every slice with room is held: wait for one, and split it (when no other split
+            -- is under way) so that the next redemptions find a free slice.
+            SELECT f.slice, f.depth, f.capacity, f.taken INTO s
+            FROM marketplace.voucher_redemption_slices f
+            WHERE f.voucher_id = voucher AND f.slice = pick
+                AND (f.capacity IS NULL OR f.taken < f.capacity)
+            FOR UPDATE;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION USING ERRCODE = 'PKRTY', MESSAGE = 'the slice filled up';
+            END IF;
             IF s.depth < 4 AND (s.capacity IS NULL OR s.capacity - s.taken >= 2)
                 AND pg_catalog.pg_try_advisory_xact_lock(2, pg_catalog.hashtext(voucher::pg_catalog.text))
             THEN
@@ -102,13 +122,9 @@ BEGIN
                 WHERE f.voucher_id = voucher AND f.slice = s.slice;
             END IF;
             RETURN;
-        END IF;
-        -- What was seen with room filled up meanwhile; a new statement sees new slices too.
-        IF NOT EXISTS (SELECT FROM marketplace.voucher_redemption_slices f
-                       WHERE f.voucher_id = voucher AND (f.capacity IS NULL OR f.taken < f.capacity))
-        THEN
-            PERFORM marketplace.refuse('voucher_sold_out', 'This voucher has no redemptions left.');
-        END IF;
+        EXCEPTION WHEN SQLSTATE 'PKRTY' THEN
+            NULL;
+        END;
     END LOOP;
 END
 $$;
@@ -124,14 +140,21 @@ DECLARE
     step pg_catalog.int4;
 BEGIN
     IF given = 1 THEN
-        UPDATE marketplace.voucher_redemption_slices t SET taken = t.taken - 1
-        WHERE t.voucher_id = voucher AND t.taken > 0 AND t.slice = (
-            SELECT f.slice FROM marketplace.voucher_redemption_slices f
-            WHERE f.voucher_id = voucher AND f.taken > 0
-            ORDER BY pg_catalog.random() LIMIT 1 FOR UPDATE SKIP LOCKED);
-        IF FOUND THEN
-            RETURN;
-        END IF;
+        -- A subtransaction, as in slices_take: a slice emptied meanwhile stays locked by a
+        -- failed attempt, and the ordered pass below must not start out of order.
+        BEGIN
+            UPDATE marketplace.voucher_redemption_slices t SET taken = t.taken - 1
+            WHERE t.voucher_id = voucher AND t.taken > 0 AND t.slice = (
+                SELECT f.slice FROM marketplace.voucher_redemption_slices f
+                WHERE f.voucher_id = voucher AND f.taken > 0
+                ORDER BY pg_catalog.random() LIMIT 1 FOR UPDATE SKIP LOCKED);
+            IF FOUND THEN
+                RETURN;
+            END IF;
+            RAISE EXCEPTION USING ERRCODE = 'PKRTY', MESSAGE = 'no free slice';
+        EXCEPTION WHEN SQLSTATE 'PKRTY' THEN
+            NULL;
+        END;
     END IF;
     FOR s IN SELECT f.slice, f.taken FROM marketplace.voucher_redemption_slices f
              WHERE f.voucher_id = voucher AND f.taken > 0 ORDER BY f.slice FOR UPDATE LOOP
@@ -277,7 +300,8 @@ BEGIN
     END IF;
 
     -- Read, not locked: the ledger's trigger takes the room under a slice's lock.
-    SELECT x.id, x.state, x.valid_from, x.expires_at, x.max_per_user, b.is_active AS business_active
+    SELECT x.id, x.state, x.valid_from, x.expires_at, x.max_per_user, x.business_id,
+        b.is_active AS business_active
     INTO v
     FROM marketplace.vouchers x JOIN business.businesses b ON b.id = x.business_id
     WHERE x.id = voucher;
@@ -324,6 +348,9 @@ BEGIN
     INSERT INTO marketplace.redemptions (id, voucher_id, code_id, user_id, location, idempotency_key)
     VALUES (public.uuid_generate_v7(), v.id, code_id, me, location, voucher_redeem.idempotency_key)
     RETURNING id INTO redemption_id;
+    -- Its analytics event, in the same transaction: both or neither, in no extra round trip.
+    INSERT INTO analytics.events (id, kind, occurred_at, user_id, voucher_id, business_id)
+    VALUES (public.uuid_generate_v7(), 'voucher_redeemed', pg_catalog.now(), me, v.id, v.business_id);
     replayed := false;
 END
 $$;
@@ -390,6 +417,7 @@ ALTER TABLE marketplace.voucher_redemption_slices DROP CONSTRAINT voucher_redemp
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("analytics", "0003_named_indexes"),
         ("marketplace", "0009_search_documents_cascade_in_database"),
     ]
 
