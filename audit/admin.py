@@ -47,5 +47,9 @@ class AuditLogAdmin(ReadOnlyAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # Exact and case-sensitive, as the index holds it (Django's "=" would upper-case).
+        # The index leads with the table: naming every audited table makes the search one
+        # descent per table instead of a scan of millions of rows (520 ms at scale 1).
         term = search_term.strip()
-        return (queryset.filter(record_id=term) if term else queryset), False
+        if not term:
+            return queryset, False
+        return queryset.filter(table_name__in=audited_table_names(), record_id=term), False

@@ -28,6 +28,10 @@ def pages(owner_connection) -> list[tuple[str, str, dict]]:
     voucher = owner_connection.execute(
         "SELECT id, title_key FROM marketplace.vouchers ORDER BY id DESC OFFSET 1000 LIMIT 1"
     ).fetchone()
+    customer = owner_connection.execute(
+        "SELECT u.email FROM marketplace.redemptions r JOIN users.users u ON u.id = r.user_id"
+        " ORDER BY r.id DESC LIMIT 1"
+    ).fetchone()[0]
     deep = {"p": "200"}
     return [
         ("marketplace/voucher", "first page", {}),
@@ -40,7 +44,7 @@ def pages(owner_connection) -> list[tuple[str, str, dict]]:
         ("i18n/translation", "filter: a language", {"language__id__exact": str(language)}),
         ("marketplace/redemption", "first page", {}),
         ("marketplace/redemption", "page 200", deep),
-        ("marketplace/redemption", "search a user's email", {"q": "user1@"}),
+        ("marketplace/redemption", "search a user's email", {"q": customer}),
         ("marketplace/redemption", "filter: reversed", {"status__exact": "reversed"}),
         ("audit/auditlog", "first page", {}),
         ("audit/auditlog", "page 200", deep),

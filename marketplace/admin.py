@@ -34,7 +34,11 @@ class VoucherAdmin(TranslatedKeysMixin, HistoryAdmin):
         "max_redemptions",
     ]
     list_select_related = ["business"]
-    search_fields = ["title_key", "business__business_name_key"]
+    # An exact title key, through its unique index (a substring, or the business's name
+    # across the join, reads a million rows: 4.9 s at scale 1). A business's vouchers are
+    # one click from the business.
+    search_fields = ["title_key"]
+    search_help_text = "An exact title key (voucher.<id>.title)."
     autocomplete_fields = ["business"]
     list_filter = ["state", "discount_type", "expires_at"]
     # Newest first along the primary key (UUIDv7 ids follow time); sorting by expiry uses
@@ -52,6 +56,10 @@ class VoucherAdmin(TranslatedKeysMixin, HistoryAdmin):
         "updated_at",
     ]
     inlines = [VoucherCodeInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        return (queryset.filter(title_key=term) if term else queryset), False
 
     def get_queryset(self, request):
         # A page's counts come with its rows: one index range of slices per voucher.
@@ -93,13 +101,24 @@ class VoucherCodeAdmin(HistoryAdmin):
 class RedemptionAdmin(HistoryAdmin, MapAdmin):
     list_display = ["voucher", "user", "code", "status", "redeemed_at", "reversed_at"]
     list_select_related = ["voucher", "user", "code"]
-    search_fields = ["idempotency_key", "user__email", "code__code"]
+    # Exact values through indexes: a customer's email (then the user's redemptions), or a
+    # code. Substrings across the joins read every redemption.
+    search_fields = ["user__email", "code__code"]
+    search_help_text = "A customer's exact email, or an exact voucher code."
     raw_id_fields = ["voucher", "user", "code"]
     readonly_fields = ["id", "redeemed_at", "created_at", "updated_at"]
     list_filter = ["status", "redeemed_at"]
     # Newest first along the primary key (UUIDv7 ids follow time), no date drill-down.
     ordering = ["-id"]
     sortable_by = []
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if "@" in term:
+            return queryset.filter(user__email=term), False
+        return queryset.filter(code__code=term.upper()), False
 
 
 @admin.register(SavedVoucher)

@@ -126,3 +126,51 @@ def test_translations_list_domains_through_the_index_and_search_an_exact_key(adm
         assert f"?domain={domain}" in page
     found, _ = changelist(admin_client, "i18n_translation", q="k.1")
     assert [t.key for t in found.context["cl"].result_list] == ["k.1"]
+
+
+def test_vouchers_are_searched_by_exact_title_key_through_its_index(admin_client):
+    from marketplace.models import Voucher
+    from tests.marketplace.factories import VoucherFactory
+
+    vouchers = [VoucherFactory() for _ in range(3)]
+    wanted = vouchers[1]
+    found, queries = changelist(admin_client, "marketplace_voucher", q=f" {wanted.title_key} ")
+    assert [v.pk for v in found.context["cl"].result_list] == [wanted.pk]
+    # Only the exact key: a part of it finds nothing (a substring search reads every row).
+    part, _ = changelist(admin_client, "marketplace_voucher", q=wanted.title_key[:-6])
+    assert list(part.context["cl"].result_list) == []
+    searched = [sql for sql in queries if Voucher._meta.db_table in sql and "LIKE" in sql.upper()]
+    assert not searched, searched
+
+
+def test_redemptions_are_searched_by_exact_email_or_code(admin_client):
+    from marketplace.models import Redemption, VoucherCode
+    from tests.marketplace.factories import VoucherFactory
+    from tests.users.factories import UserFactory
+
+    voucher = VoucherFactory()
+    code = VoucherCode.objects.create(voucher=voucher, code="FKND2345")
+    alice, bob = UserFactory(), UserFactory()
+    mine = Redemption.objects.create(voucher=voucher, user=alice, idempotency_key="a")
+    coded = Redemption.objects.create(voucher=voucher, user=bob, code=code, idempotency_key="b")
+    by_email, queries = changelist(admin_client, "marketplace_redemption", q=alice.email)
+    assert [r.pk for r in by_email.context["cl"].result_list] == [mine.pk]
+    by_code, _ = changelist(admin_client, "marketplace_redemption", q="fknd2345")
+    assert [r.pk for r in by_code.context["cl"].result_list] == [coded.pk]
+    part, _ = changelist(admin_client, "marketplace_redemption", q=alice.email[:-3])
+    assert list(part.context["cl"].result_list) == []
+    assert not [sql for sql in queries if "LIKE" in sql.upper()]
+
+
+def test_the_audit_log_is_searched_by_exact_record_id_along_its_index(admin_client):
+    from i18n.models import Language
+
+    language = Language.objects.create(code="sx", name="Searched")
+    Language.objects.create(code="ot", name="Other")
+    found, queries = changelist(admin_client, "audit_auditlog", q=str(language.pk))
+    rows = found.context["cl"].result_list
+    assert [(row.table_name, row.record_id) for row in rows] == [
+        ("i18n.languages", str(language.pk))
+    ]
+    searched = [sql for sql in queries if '"table_name" IN (' in sql]
+    assert searched, "the search names the audited tables, the index's leading column"
