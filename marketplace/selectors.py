@@ -195,7 +195,7 @@ def redemption_counts_of_voucher(*, voucher_id) -> dict[str, int]:
     return counts
 
 
-def redemptions_taken() -> Subquery:
+def redemptions_taken() -> Coalesce:
     """An expression for a voucher's live redemptions: the sum of its slices (annotate a
     voucher query with it; one index range per voucher)."""
     return Coalesce(
