@@ -176,6 +176,18 @@ def test_business_staff_cannot_move_the_redemption_counts(customer):
     )
 
 
+def test_a_customer_sees_the_counts_of_the_vouchers_they_may_see_and_no_others(customer):
+    published = VoucherFactory(state="published", max_redemptions=7)
+    draft = VoucherFactory(state="draft", max_redemptions=9)
+    with _as(customer), connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT voucher_id, capacity FROM "marketplace"."voucher_redemption_slices"'
+            " WHERE voucher_id = ANY(%s)",
+            [[published.pk, draft.pk]],
+        )
+        assert cursor.fetchall() == [(published.pk, 7)]
+
+
 def test_a_customer_can_neither_read_nor_rewrite_voucher_codes(customer):
     code = VoucherCode.objects.create(voucher=VoucherFactory(), code="SECRET42")
     with _as(customer):
