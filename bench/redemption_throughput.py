@@ -40,6 +40,7 @@ import statistics
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 
 from bench.run import PROJECT_DIR, bench_server, django_for
 from bench.runner import percentile
@@ -238,6 +239,22 @@ def limit_client(server, secret):
 CLIENTS = {"service": service_client, "sql function": function_client, "limit": limit_client}
 
 
+@contextmanager
+def client_at_start(implementation: str, server, secret, start: threading.Barrier):
+    """This thread's redeem function of ``implementation``, once every client is ready, closed
+    on exit. A client that cannot connect breaks the barrier: nobody waits for it."""
+    try:
+        redeem, close = CLIENTS[implementation](server, secret)
+    except BaseException:
+        start.abort()
+        raise
+    try:
+        start.wait()
+        yield redeem
+    finally:
+        close()
+
+
 def ledger_check(server, vouchers: list[str]) -> dict:
     """Redeemed ledger rows, oversold rows (past the limit) and counter ≠ ledger vouchers."""
     with server.connect() as owner:
@@ -265,13 +282,7 @@ def run(server, secret, implementation: str, vouchers, users, clients: int, opti
 
     def client(n: int) -> None:
         pick = random.Random(f"{options.seed}-{n}")
-        try:
-            redeem, close = CLIENTS[implementation](server, secret)
-        except BaseException:
-            start.abort()  # the others, and the main thread, stop waiting
-            raise
-        try:
-            start.wait()
+        with client_at_start(implementation, server, secret, start) as redeem:
             while not state["stop"]:
                 voucher, user = pick.choice(vouchers), pick.choice(users)
                 began = time.perf_counter()
@@ -283,8 +294,6 @@ def run(server, secret, implementation: str, vouchers, users, clients: int, opti
                     continue
                 if state["measure"]:
                     latencies[n].append(time.perf_counter() - began)
-        finally:
-            close()
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for thread in threads:
@@ -319,21 +328,13 @@ def sell_out(server, secret, implementation: str, voucher: str, users) -> dict:
 
     def client(n: int) -> None:
         pick = random.Random(n)
-        try:
-            redeem, close = CLIENTS[implementation](server, secret)
-        except BaseException:
-            start.abort()  # the others, and the main thread, stop waiting
-            raise
-        try:
-            start.wait()
+        with client_at_start(implementation, server, secret, start) as redeem:
             while True:
                 try:
                     redeem(voucher, pick.choice(users), uuid.uuid4().hex)
                 except Exception as error:
                     refusals[n] = refusal(error)
                     return
-        finally:
-            close()
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(SELL_OUT_CLIENTS)]
     for thread in threads:

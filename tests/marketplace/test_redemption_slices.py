@@ -92,6 +92,15 @@ def wait_until(condition, seconds: float = 10) -> None:
         time.sleep(0.02)
 
 
+def redeem_waiting_for(voucher, number: int, user, key: str):
+    """Redeem on another thread while another session holds slice ``number``, and release it
+    once the redemption waits: the path of a redemption that found every slice held."""
+    with slice_held(voucher, number):
+        join = in_thread(lambda: redeem_as(user, voucher_id=voucher.pk, idempotency_key=key))
+        wait_until(waiting_for_a_lock)
+    return join()
+
+
 def test_a_new_voucher_has_one_slice_with_its_whole_capacity():
     assert slices(VoucherFactory(max_redemptions=10)) == [(0, 0, 10, 0)]
     assert slices(VoucherFactory(max_redemptions=None)) == [(0, 0, None, 0)]
@@ -101,10 +110,7 @@ def test_a_redemption_skips_a_held_slice_instead_of_waiting_for_it():
     voucher = VoucherFactory(max_redemptions=10, max_per_user=5)
     user = UserFactory()
     # Two slices: the first redemption waited for a held slice and split it.
-    with slice_held(voucher, 0):
-        join = in_thread(lambda: redeem_as(user, voucher_id=voucher.pk, idempotency_key="a"))
-        wait_until(waiting_for_a_lock)
-    join()
+    redeem_waiting_for(voucher, 0, user, "a")
     assert slices(voucher) == [(0, 1, 5, 1), (1, 1, 5, 0)]
     # Slice 0 held again: the next redemption takes slice 1 at once, in this thread.
     with slice_held(voucher, 0):
@@ -115,15 +121,9 @@ def test_a_redemption_skips_a_held_slice_instead_of_waiting_for_it():
 def test_a_slice_splits_no_deeper_than_sixteen_and_never_with_one_place_left():
     voucher = VoucherFactory(max_redemptions=2, max_per_user=5)
     user = UserFactory()
-    with slice_held(voucher, 0):
-        join = in_thread(lambda: redeem_as(user, voucher_id=voucher.pk, idempotency_key="a"))
-        wait_until(waiting_for_a_lock)
-    join()
+    redeem_waiting_for(voucher, 0, user, "a")
     assert slices(voucher) == [(0, 1, 1, 1), (1, 1, 1, 0)]
-    with slice_held(voucher, 1):
-        join = in_thread(lambda: redeem_as(user, voucher_id=voucher.pk, idempotency_key="b"))
-        wait_until(waiting_for_a_lock)
-    join()
+    redeem_waiting_for(voucher, 1, user, "b")
     # One place was left in slice 1: taken, not split.
     assert slices(voucher) == [(0, 1, 1, 1), (1, 1, 1, 1)]
     with pytest.raises(DomainError) as refused:
@@ -148,10 +148,7 @@ def test_many_clients_on_a_hot_voucher_spread_over_slices_and_count_exactly():
 def test_changing_the_maximum_gathers_the_slices_and_refuses_one_below_the_redemptions():
     voucher = VoucherFactory(max_redemptions=10, max_per_user=5)
     user = UserFactory()
-    with slice_held(voucher, 0):
-        join = in_thread(lambda: redeem_as(user, voucher_id=voucher.pk, idempotency_key="a"))
-        wait_until(waiting_for_a_lock)
-    join()
+    redeem_waiting_for(voucher, 0, user, "a")
     with slice_held(voucher, 0):
         redeem_as(user, voucher_id=voucher.pk, idempotency_key="b")
     assert len(slices(voucher)) == 2
