@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pika.admin import HistoryAdmin, indexed_values_filter
+from pika.admin import ExactSearchMixin, HistoryAdmin, indexed_values_filter
 
 from .models import Language, Translation
 
@@ -15,7 +15,7 @@ class LanguageAdmin(HistoryAdmin):
 
 
 @admin.register(Translation)
-class TranslationAdmin(HistoryAdmin):
+class TranslationAdmin(ExactSearchMixin, HistoryAdmin):
     """Millions of rows: listed along the (key, language) index, domains listed through
     their index, and searched by exact key (the same index)."""
 
@@ -28,6 +28,5 @@ class TranslationAdmin(HistoryAdmin):
     sortable_by = ["key"]
     readonly_fields = ["id", "created_at", "updated_at"]
 
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        return (queryset.filter(key=term) if term else queryset), False
+    def exact_search(self, queryset, term):
+        return queryset.filter(key=term)

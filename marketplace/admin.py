@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from i18n.admin_texts import TranslatedKeysMixin, translated_text
-from pika.admin import HistoryAdmin, MapAdmin
+from pika.admin import ExactSearchMixin, HistoryAdmin, MapAdmin
 
 from .models import Redemption, SavedVoucher, Voucher, VoucherCode
 from .selectors import redemption_counts_of_voucher, redemptions_taken
@@ -20,7 +20,7 @@ class VoucherCodeInline(admin.TabularInline):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(TranslatedKeysMixin, HistoryAdmin):
+class VoucherAdmin(ExactSearchMixin, TranslatedKeysMixin, HistoryAdmin):
     translated_keys = ("title_key", "description_key", "terms_key")
     list_display = [
         "title_key",
@@ -57,9 +57,8 @@ class VoucherAdmin(TranslatedKeysMixin, HistoryAdmin):
     ]
     inlines = [VoucherCodeInline]
 
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        return (queryset.filter(title_key=term) if term else queryset), False
+    def exact_search(self, queryset, term):
+        return queryset.filter(title_key=term)
 
     def get_queryset(self, request):
         # A page's counts come with its rows: one index range of slices per voucher.
@@ -98,7 +97,7 @@ class VoucherCodeAdmin(HistoryAdmin):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(HistoryAdmin, MapAdmin):
+class RedemptionAdmin(ExactSearchMixin, HistoryAdmin, MapAdmin):
     list_display = ["voucher", "user", "code", "status", "redeemed_at", "reversed_at"]
     list_select_related = ["voucher", "user", "code"]
     # Exact values through indexes: a customer's email (then the user's redemptions), or a
@@ -112,13 +111,10 @@ class RedemptionAdmin(HistoryAdmin, MapAdmin):
     ordering = ["-id"]
     sortable_by = []
 
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
+    def exact_search(self, queryset, term):
         if "@" in term:
-            return queryset.filter(user__email=term), False
-        return queryset.filter(code__code=term.upper()), False
+            return queryset.filter(user__email=term)
+        return queryset.filter(code__code=term.upper())
 
 
 @admin.register(SavedVoucher)

@@ -129,13 +129,16 @@ def test_translations_list_domains_through_the_index_and_search_an_exact_key(adm
 
 
 def test_vouchers_are_searched_by_exact_title_key_through_its_index(admin_client):
-    from marketplace.models import Voucher
+    from marketplace.models import Redemption, Voucher
     from tests.marketplace.factories import VoucherFactory
+    from tests.users.factories import UserFactory
 
     vouchers = [VoucherFactory() for _ in range(3)]
     wanted = vouchers[1]
+    for key in ("a", "b"):
+        Redemption.objects.create(voucher=wanted, user=UserFactory(), idempotency_key=key)
     found, queries = changelist(admin_client, "marketplace_voucher", q=f" {wanted.title_key} ")
-    assert [v.pk for v in found.context["cl"].result_list] == [wanted.pk]
+    assert [(v.pk, v.taken) for v in found.context["cl"].result_list] == [(wanted.pk, 2)]
     # Only the exact key: a part of it finds nothing (a substring search reads every row).
     part, _ = changelist(admin_client, "marketplace_voucher", q=wanted.title_key[:-6])
     assert list(part.context["cl"].result_list) == []
