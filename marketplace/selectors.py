@@ -16,8 +16,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 
 from business.models import Business
 from i18n.models import Language
@@ -75,6 +76,23 @@ class KNNDistance(Func):
     output_field = FloatField()
 
 
+def nearest_first(queryset: QuerySet, *, location: str, point: Point) -> QuerySet:
+    """``queryset`` ordered by the distance of ``location`` from ``point``, then by id, with
+    ``knn_position``: the row's place in the GiST index's nearest-first walk.
+
+    PostgreSQL asks an index for an ordered walk only when the index can give the whole
+    sort, which ``ORDER BY distance, id`` is not: it then joins every row inside the radius
+    and sorts them all (about 5,700 businesses and 14,000 vouchers at 25 km around Tokyo in
+    the benchmark, 80 to 190 ms). A window ordered by the distance alone is sorted first;
+    the index serves that walk, the id then only orders rows at the same distance
+    (an incremental sort), and the page's ``LIMIT`` stops the walk after a few businesses.
+    """
+    knn = KNNDistance(F(location), geography_value(point))
+    return queryset.annotate(knn_position=Window(RowNumber(), order_by=knn.copy())).order_by(
+        knn, "id"
+    )
+
+
 def vouchers_nearby(
     *,
     point: Point,
@@ -97,11 +115,10 @@ def vouchers_nearby(
     """
     queryset = voucher_list() if queryset is None else queryset
     location = "business__location" if include_unlisted else "business__public_location__location"
-    return (
-        queryset.filter(**{f"{location}__dwithin": (point, radius_m)})
-        .annotate(distance_m=Distance(location, point))
-        .order_by(KNNDistance(F(location), geography_value(point)), "id")
+    near = queryset.filter(**{f"{location}__dwithin": (point, radius_m)}).annotate(
+        distance_m=Distance(location, point)
     )
+    return nearest_first(near, location=location, point=point)
 
 
 def businesses_active() -> QuerySet[Business]:
@@ -119,11 +136,10 @@ def businesses_nearby(
     """
     queryset = businesses_active() if queryset is None else queryset
     location = "public_location__location"
-    return (
-        queryset.filter(**{f"{location}__dwithin": (point, radius_m)})
-        .annotate(distance_m=Distance(location, point))
-        .order_by(KNNDistance(F(location), geography_value(point)), "id")
+    near = queryset.filter(**{f"{location}__dwithin": (point, radius_m)}).annotate(
+        distance_m=Distance(location, point)
     )
+    return nearest_first(near, location=location, point=point)
 
 
 def businesses_covering(
