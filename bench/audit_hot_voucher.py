@@ -63,7 +63,12 @@ def restore(connect) -> None:
         # Fails, rightly, if anything but the bench still uses the row-level function.
         conn.execute("DROP FUNCTION IF EXISTS audit.log_change()")
         bench_vouchers = "voucher.auditbench%"
-        for table in ["marketplace.redemptions", "marketplace.voucher_search_documents"]:
+        # The redemption function records an analytics event with each redemption.
+        for table in [
+            "analytics.events",
+            "marketplace.redemptions",
+            "marketplace.voucher_search_documents",
+        ]:
             conn.execute(
                 f"DELETE FROM {table} WHERE voucher_id IN"
                 " (SELECT id FROM marketplace.vouchers WHERE title_key LIKE %s)",
