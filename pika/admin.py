@@ -17,6 +17,8 @@ from pika.db.bounded import WGS84
 
 # Below this many rows (by the planner's estimate) the admin counts exactly.
 EXACT_COUNT_BELOW = 10_000
+# From this offset on, a page reads its keys first and its rows after (see `page`).
+KEYS_FIRST_FROM = 1_000
 
 
 def planner_row_estimate(queryset) -> int:
@@ -45,6 +47,25 @@ class EstimatedCountPaginator(Paginator):
             return super().count
         estimate = planner_row_estimate(queryset.order_by())
         return super().count if estimate < EXACT_COUNT_BELOW else estimate
+
+    def page(self, number):
+        """A deep page reads the keys of its rows first, then only those rows.
+
+        A changelist row carries subqueries (a text in the default language, a voucher's
+        redemptions) that PostgreSQL computes for every row an ``OFFSET`` skips when the
+        order comes from an index: 20,000 times each on page 200. Selecting the keys alone
+        skips the rows cheaply; the page's own query then computes them for its rows only.
+        """
+        queryset = self.object_list
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if not isinstance(queryset, models.QuerySet) or bottom < KEYS_FIRST_FROM:
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(queryset.filter(pk__in=keys), number, self)
 
 
 def indexed_distinct_values(model: type[models.Model], column: str, limit: int = 200) -> list:

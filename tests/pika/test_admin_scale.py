@@ -2,11 +2,14 @@
 and a query count that does not grow with the page."""
 
 import pytest
+from django.contrib.admin import site
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import pika.admin
 from audit.admin import audited_table_names
+from marketplace.models import Voucher
 from marketplace.services import voucher_redeem
 from pika.admin import EXACT_COUNT_BELOW
 from pika.db.context import acting_as
@@ -177,3 +180,26 @@ def test_the_audit_log_is_searched_by_exact_record_id_along_its_index(admin_clie
     ]
     searched = [sql for sql in queries if '"table_name" IN (' in sql]
     assert searched, "the search names the audited tables, the index's leading column"
+
+
+def test_a_deep_page_skips_keys_and_computes_its_columns_for_its_own_rows(
+    admin_client, monkeypatch
+):
+    """The vouchers' list carries subqueries (texts, redemptions taken); past
+    ``KEYS_FIRST_FROM`` the skipped rows are read as keys only, and the page is the same."""
+    monkeypatch.setattr(pika.admin, "KEYS_FIRST_FROM", 10)
+    monkeypatch.setattr(site._registry[Voucher], "list_per_page", 10)
+    VoucherFactory.create_batch(30)
+    expected = list(Voucher.objects.order_by("-pk").values_list("pk", flat=True)[20:30])
+    response, queries = changelist(admin_client, "marketplace_voucher", p=3)
+    assert [voucher.pk for voucher in response.context["cl"].result_list] == expected
+    skipping = [sql for sql in queries if "OFFSET 20" in sql]
+    assert len(skipping) == 1, queries
+    assert "voucher_redemption_slices" not in skipping[0]
+    assert "translations" not in skipping[0]
+    page = [
+        sql
+        for sql in queries
+        if "voucher_redemption_slices" in sql and not sql.startswith("EXPLAIN")
+    ]
+    assert len(page) == 1 and "OFFSET" not in page[0], page
