@@ -116,11 +116,10 @@ def crowded_square():
             " title_key, description_key, terms_key, discount_type, discount_value, currency,"
             " valid_from, expires_at, max_per_user)"
             " SELECT gen_random_uuid(), now(), now(), b.id, 'published',"
-            " 'voucher' || b.place || '.title', 'voucher' || b.place || '.description',"
-            " 'voucher' || b.place || '.terms', v.discount_type, v.discount_value, v.currency,"
-            " v.valid_from, v.expires_at, 1"
-            " FROM (SELECT id, substr(business_name_key, 9) AS place FROM business.businesses"
-            "       WHERE business_name_key LIKE 'business.square.%%') b,"
+            " b.key || '.title', b.key || '.description', b.key || '.terms',"
+            " v.discount_type, v.discount_value, v.currency, v.valid_from, v.expires_at, 1"
+            " FROM (SELECT id, replace(business_name_key, 'business.', 'voucher.') AS key"
+            "       FROM business.businesses WHERE business_name_key LIKE 'business.square.%%') b,"
             " marketplace.vouchers v WHERE v.id = %s",
             [template.pk],
         )
