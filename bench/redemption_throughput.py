@@ -42,7 +42,7 @@ import time
 import uuid
 from contextlib import contextmanager
 
-from bench.run import PROJECT_DIR, bench_server, django_for
+from bench.run import PROJECT_DIR, bench_server, database_options, django_for
 from bench.runner import percentile
 
 USERS = 1000
@@ -97,11 +97,7 @@ def counter_redemptions(connection, vouchers: list) -> dict:
 def arguments() -> argparse.Namespace:
     """Command-line options; the environment (BENCH_*) gives the shared ones' defaults."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 1)))
-    parser.add_argument("--seed", type=int, default=int(os.environ.get("BENCH_SEED", 1)))
-    parser.add_argument(
-        "--database", default=os.environ.get("BENCH_DATABASE", "pika_bench"), help="its name"
-    )
+    database_options(parser)
     parser.add_argument("--clients", default="4,16,64", help="comma-separated client counts")
     parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per run")
     parser.add_argument("--warm-up", type=float, default=1.0, help="unmeasured seconds first")

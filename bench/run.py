@@ -17,14 +17,19 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
-def arguments() -> argparse.Namespace:
-    """Command-line options; the environment (BENCH_*) gives their defaults."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def database_options(parser: argparse.ArgumentParser) -> None:
+    """The options every bench shares: which benchmark database (its scale, seed, name)."""
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 1)))
     parser.add_argument("--seed", type=int, default=int(os.environ.get("BENCH_SEED", 1)))
     parser.add_argument(
         "--database", default=os.environ.get("BENCH_DATABASE", "pika_bench"), help="its name"
     )
+
+
+def arguments() -> argparse.Namespace:
+    """Command-line options; the environment (BENCH_*) gives their defaults."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    database_options(parser)
     parser.add_argument(
         "--iterations", type=int, default=int(os.environ.get("BENCH_ITERATIONS", 300))
     )
