@@ -1,6 +1,7 @@
 # Pika's front door. Every target installs what it needs and is safe to run again.
 #   make run    set everything up and serve http://127.0.0.1:8000 (admin at /admin/)
 #   make test   set everything up and run the whole test suite
+#   make serve  serve as production does (README, Deploying)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTHON := .venv/bin/python
@@ -10,10 +11,11 @@ PORT ?= 8000
 BENCH_SCALE ?= 1
 BENCH_SEED ?= 1
 
-.PHONY: help system venv venv-dev venv-bench db db-stop psql setup run test lint format bench
+.PHONY: help system system-test venv venv-dev venv-bench db db-stop psql setup run serve test \
+	lint format bench
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 system: ## Install the system packages (PostgreSQL, PostGIS, GDAL) that are missing
 	@scripts/system-packages.sh
@@ -21,10 +23,13 @@ system: ## Install the system packages (PostgreSQL, PostGIS, GDAL) that are miss
 venv: system ## Create .venv with the pinned runtime requirements
 	@scripts/venv.sh requirements.txt
 
-venv-dev: system ## Create .venv with the runtime and the test/lint requirements
+system-test: ## Install the system packages and the tests' browser (Chromium, chromedriver)
+	@scripts/system-packages.sh --test
+
+venv-dev: system-test ## Create .venv with the runtime and the test/lint requirements
 	@scripts/venv.sh requirements-dev.txt
 
-venv-bench: system ## Create .venv with the dev requirements and the benchmark's (SQLAlchemy)
+venv-bench: system-test ## Create .venv with the dev requirements and the benchmark's (SQLAlchemy)
 	@scripts/venv.sh requirements-bench.txt
 
 db: system ## Start the project's own database if needed; print its DATABASE_URL last
@@ -39,7 +44,7 @@ psql: ## Open psql on the project's database, as the project's role
 # The database half of the set-up, shared by setup and test (which differ in requirements).
 define prepare_database
 	@$(PYTHON) manage.py migrate --no-input
-	@$(PYTHON) manage.py loaddata --verbosity 1 seed
+	@$(PYTHON) manage.py loaddata --verbosity 1 languages seed
 	@$(PYTHON) manage.py refresh_analytics
 	@$(PYTHON) manage.py ensure_dev_admin
 endef
@@ -48,7 +53,11 @@ setup: venv db ## Everything `run` does except serving: migrate, seed data, dev 
 	$(prepare_database)
 
 run: setup ## Set up and serve the project on http://HOST:PORT (default 127.0.0.1:8000)
+	@echo "pika: serving http://$(HOST):$(PORT)/ (admin: /admin/, API docs: /api/docs/); Ctrl-C stops"
 	@$(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+serve: venv ## Serve as production does: gunicorn, DEBUG off, on HOST:PORT (README, Deploying)
+	@scripts/serve.sh $(HOST) $(PORT)
 
 test: venv-dev db ## Set up and run the whole test suite (extra pytest arguments: ARGS=...)
 	$(prepare_database)

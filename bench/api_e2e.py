@@ -56,6 +56,8 @@ def serve(database: str, pool_size: int):
         "PG_DATABASE": database,
         "DATABASE_POOL_SIZE": str(pool_size),
         "DJANGO_DEBUG": "false",
+        # Plain HTTP on loopback, as behind a proxy that ended TLS.
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
     }
     process = subprocess.Popen(
         [

@@ -2,6 +2,8 @@
 
 import json
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.gis.admin import GISModelAdmin
@@ -195,6 +197,20 @@ class RestrictedMapWidget(OSMWidget):
 
     map_srid = WGS84
     template_name = "pika/wgs84_osm_widget.html"
+
+    @property
+    def media(self):
+        """OpenLayers from our static files, never from a CDN: the admin works offline."""
+        return forms.Media(
+            css={"all": ["pika/vendor/ol/ol.css", "gis/css/ol3.css"]},
+            js=["pika/vendor/ol/ol.js", "gis/js/OLMapWidget.js"],
+        )
+
+    def get_context(self, name, value, attrs):
+        """Django's context, and the tile server of the base map if one is configured."""
+        context = super().get_context(name, value, attrs)
+        context["tiles_url"] = settings.ADMIN_MAP_TILES_URL
+        return context
 
     def deserialize(self, value):
         if isinstance(value, str) and value.lstrip().startswith("{"):

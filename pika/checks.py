@@ -1,6 +1,7 @@
-"""System checks that keep every table in its app's schema."""
+"""System checks: every table in its app's schema, and no development secret in a deploy."""
 
 from django.apps import apps
+from django.conf import settings
 from django.core import checks
 
 from pika.db.tables import table_schema
@@ -36,3 +37,20 @@ def check_tables_in_app_schema(app_configs=None, **kwargs) -> list[checks.CheckM
                     )
                 )
     return errors
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_no_development_secrets(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Fail `check --deploy` while a secret still has its development value.
+
+    Those values are public (they are in the repository): a deploy with one of them has a
+    forgeable session or identity, or encrypted columns anyone can read.
+    """
+    return [
+        checks.Error(
+            f"{name} has its development value.",
+            hint=f"Set {name} in the environment to a long random secret (README, Deploying).",
+            id="pika.E002",
+        )
+        for name in settings.DEVELOPMENT_SECRETS_IN_USE
+    ]

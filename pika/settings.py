@@ -18,9 +18,16 @@ env = environ.Env()
 # Variables already in the environment win over .env.
 environ.Env.read_env(BASE_DIR / ".env")
 
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="django-insecure-pika-development-only")
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# Development values of every secret: they serve the project's own cluster and the tests, and
+# are refused anywhere else (below, and by `manage.py check --deploy`: pika.checks).
+DEVELOPMENT_SECRETS = {
+    "DJANGO_SECRET_KEY": "django-insecure-pika-development-only",
+    "PIKA_ENCRYPTION_KEY": "pika-development-encryption-key",
+    "PIKA_LOOKUP_HASH_KEY": "pika-development-lookup-hash-key",
+    "PIKA_IDENTITY_KEY": "pika-development-identity-key",
+    "PG_PASSWORD": "pika",
+    "PG_WEB_PASSWORD": "pika_web",
+}
 
 # --- Database (the seed's "Configuration" section) ---------------------------------------
 # Without DATABASE_URL the project talks to its own cluster (scripts/db.sh), whose address
@@ -29,12 +36,12 @@ PG_HOST = env.str("PG_HOST", default="127.0.0.1")
 PG_PORT = env.int("PG_PORT", default=54320)
 PG_DATABASE = env.str("PG_DATABASE", default="pika")
 PG_USER = env.str("PG_USER", default="pika")
-PG_PASSWORD = env.str("PG_PASSWORD", default="pika")
+PG_PASSWORD = env.str("PG_PASSWORD", default=DEVELOPMENT_SECRETS["PG_PASSWORD"])
 # The login that serves requests: owns nothing, bypasses nothing, may only SET ROLE
 # application_role. Web entry points (WSGI, runserver) set PIKA_DATABASE_LOGIN=web;
 # migrations and other commands log in as the owner above.
 PG_WEB_USER = env.str("PG_WEB_USER", default="pika_web")
-PG_WEB_PASSWORD = env.str("PG_WEB_PASSWORD", default="pika_web")
+PG_WEB_PASSWORD = env.str("PG_WEB_PASSWORD", default=DEVELOPMENT_SECRETS["PG_WEB_PASSWORD"])
 DATABASE_LOGIN = env.str("PIKA_DATABASE_LOGIN", default="owner")
 PG_SSL = env.bool("PG_SSL", default=False)
 DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=20)
@@ -49,23 +56,25 @@ IDLE_TIMEOUT = env.int("IDLE_TIMEOUT", default=10000)  # ms
 # Keys of the encrypted columns and their lookup hashes (pika/db/encryption.py), used in Python
 # only: the database never sees them. The defaults serve the local cluster only: set both
 # everywhere else (see "Rotating the keys").
-ENCRYPTION_KEY = env.str("PIKA_ENCRYPTION_KEY", default="pika-development-encryption-key")
-LOOKUP_HASH_KEY = env.str("PIKA_LOOKUP_HASH_KEY", default="pika-development-lookup-hash-key")
+ENCRYPTION_KEY = env.str("PIKA_ENCRYPTION_KEY", default=DEVELOPMENT_SECRETS["PIKA_ENCRYPTION_KEY"])
+LOOKUP_HASH_KEY = env.str(
+    "PIKA_LOOKUP_HASH_KEY", default=DEVELOPMENT_SECRETS["PIKA_LOOKUP_HASH_KEY"]
+)
 # Signs the identity each request acts as (pika/db/identity.py); `migrate` gives it to the
 # database. Set it everywhere but the local cluster; the runtime roles can never read it.
-IDENTITY_KEY = env.str("PIKA_IDENTITY_KEY", default="pika-development-identity-key")
+IDENTITY_KEY = env.str("PIKA_IDENTITY_KEY", default=DEVELOPMENT_SECRETS["PIKA_IDENTITY_KEY"])
 
 # Set by manage.py to the running command; empty in the web server and the tests.
 DATABASE_ACTOR = env.str("PIKA_DB_ACTOR", default="")
 
-EMBEDDED_DATABASE = not env.str("DATABASE_URL", default="") and PG_HOST in (
-    "127.0.0.1",
-    "localhost",
-    "",
-)
+# Hosts that are this machine: a database there is a developer's (or the tests'), never a
+# deploy's shared server. A path is a Unix socket's folder.
+LOCAL_HOSTS = frozenset({"", "127.0.0.1", "localhost", "::1"})
+EMBEDDED_DATABASE = not env.str("DATABASE_URL", default="") and PG_HOST in LOCAL_HOSTS
 
 
-def _database() -> dict:
+def _database(login: str) -> dict:
+    """The connection settings of ``login``: 'owner' (migrations, commands) or 'web'."""
     if env.str("DATABASE_URL", default=""):
         database = env.db_url("DATABASE_URL")
     else:
@@ -80,12 +89,10 @@ def _database() -> dict:
     database["ENGINE"] = "pika.db.backend"
     # Two test runs side by side need two test databases.
     database["TEST"] = {"NAME": env.str("PIKA_TEST_DATABASE", default="") or None}
-    if DATABASE_LOGIN == "web":
+    if login == "web":
         database["USER"], database["PASSWORD"] = PG_WEB_USER, PG_WEB_PASSWORD
-    elif DATABASE_LOGIN != "owner":
-        raise ImproperlyConfigured(
-            f"PIKA_DATABASE_LOGIN must be 'owner' or 'web', not {DATABASE_LOGIN!r}"
-        )
+    elif login != "owner":
+        raise ImproperlyConfigured(f"PIKA_DATABASE_LOGIN must be 'owner' or 'web', not {login!r}")
     search_path = DEFAULT_SCHEMA if DEFAULT_SCHEMA == "public" else f"{DEFAULT_SCHEMA},public"
     options = database.setdefault("OPTIONS", {})
     options["connect_timeout"] = max(1, math.ceil(DATABASE_TIMEOUT / 1000))
@@ -111,7 +118,35 @@ def _database() -> dict:
     return database
 
 
-DATABASES = {"default": _database()}
+DATABASES = {"default": _database(DATABASE_LOGIN)}
+# runserver serves on the web's login, which may not read django_migrations: its check for
+# unapplied migrations logs in as the owner (pika/management/commands/runserver.py).
+MIGRATION_CHECK_DATABASE = _database("owner")
+_database_host = str(DATABASES["default"].get("HOST") or "")
+DATABASE_IS_LOCAL = _database_host in LOCAL_HOSTS or _database_host.startswith("/")
+
+# --- Django ---------------------------------------------------------------------------------
+# DEBUG is on by default only against a database on this machine; a deploy sets it off anyway.
+DEBUG = env.bool("DJANGO_DEBUG", default=DATABASE_IS_LOCAL)
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRETS["DJANGO_SECRET_KEY"])
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+# The database passwords count only for the login this process uses (the owner's comes from
+# DATABASE_URL when that is set): the web needs no owner's password, nor the owner the web's.
+_unused_passwords = {"PG_PASSWORD" if DATABASE_LOGIN == "web" else "PG_WEB_PASSWORD"}
+if env.str("DATABASE_URL", default=""):
+    _unused_passwords.add("PG_PASSWORD")
+DEVELOPMENT_SECRETS_IN_USE = sorted(
+    name
+    for name, value in DEVELOPMENT_SECRETS.items()
+    if name not in _unused_passwords and env.str(name, default=value) == value
+)
+if DEVELOPMENT_SECRETS_IN_USE and not DATABASE_IS_LOCAL:
+    raise ImproperlyConfigured(
+        f"the database server {_database_host} is not this machine, yet these settings "
+        f"have their development values: {', '.join(DEVELOPMENT_SECRETS_IN_USE)}. Set each "
+        "in the environment (README, Deploying)."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications ---------------------------------------------------------------------------
@@ -119,6 +154,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DOMAIN_APPS = list(DOMAIN_SCHEMAS)
 
 INSTALLED_APPS = [
+    # First, so that its runserver (the migration check on the owner's login) is the one run.
+    "pika",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -130,15 +167,20 @@ INSTALLED_APPS = [
     "simple_history",
     "rest_framework",
     "drf_spectacular",
-    "pika",
+    # Swagger UI's files, served from our static files: the docs work without internet.
+    "drf_spectacular_sidecar",
     *DOMAIN_APPS,
 ]
 
 MIDDLEWARE = [
-    # First: everything after it runs in one transaction, as application_role, on behalf of
-    # the session's user (pika/middleware.py).
-    "pika.middleware.DatabaseContextMiddleware",
+    # Everything after DatabaseContextMiddleware runs in one transaction, as application_role,
+    # on behalf of the session's user (pika/middleware.py); the three before it touch no data.
+    # First: under /api/, errors in the API's JSON shape whatever DEBUG says.
+    "pika.api.middleware.ApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before any database work.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "pika.middleware.DatabaseContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -200,6 +242,9 @@ SILENCED_SYSTEM_CHECKS = [
     # input is restricted instead: SRID 4326 only, and GeoJSON naming a CRS is refused
     # before GDAL parses it (pika.admin.RestrictedMapWidget; README "Security").
     "gis.W001",
+    # HSTS preloading asks browsers' vendors to hard-code the domain as HTTPS only: the
+    # domain's owner decides that, with DJANGO_HSTS_PRELOAD, not a default of ours.
+    "security.W021",
 ]
 
 # --- Internationalisation ---------------------------------------------------------------------
@@ -209,7 +254,37 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `manage.py collectstatic` gathers the static files that WhiteNoise serves.
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Without DEBUG, collected files get content hashes in their names and compressed copies,
+    # so that browsers may cache them forever; DEBUG (runserver, the tests) serves the sources.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# --- Serving over HTTPS (README, Deploying) ---------------------------------------------------
+# Without DEBUG, the site is HTTPS only: plain HTTP is redirected, cookies are sent over HTTPS
+# only, and browsers are told to keep to HTTPS (HSTS) for DJANGO_HSTS_SECONDS.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+# Behind a proxy that ends TLS: the proxy says the request came over HTTPS in this header
+# (it must overwrite a value the client sent). Unset when the server itself speaks TLS.
+if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# The admin's map: its own OpenLayers files and country outlines work offline; a tile
+# server (an XYZ URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png) adds a
+# base map for those who reach it.
+ADMIN_MAP_TILES_URL = env.str("ADMIN_MAP_TILES_URL", default="")
 
 LOGGING = {
     "version": 1,
@@ -243,4 +318,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Path ids match any segment (so that a malformed one is a 400), but only UUIDs are valid.
     "PATH_CONVERTER_OVERRIDES": {"anyuuid": {"type": "string", "format": "uuid"}},
+    # Swagger UI from drf-spectacular-sidecar's static files, not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

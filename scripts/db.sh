@@ -197,7 +197,9 @@ ensure_role_and_database() {
   # pika_staff, the bypass role of earlier versions, is kept inert (no members, no bypass,
   # no privileges after security.0005) so that old migrations still replay. Only a
   # superuser may hand out BYPASSRLS, hence here.
+  # Warnings only: granting a role that is already granted is a NOTICE on every run.
   superuser_psql -d postgres <<SQL
+SET client_min_messages = warning;
 SELECT format('CREATE ROLE %I LOGIN CREATEDB', $(sql_literal "$PG_USER"))
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = $(sql_literal "$PG_USER")) \gexec
 ALTER ROLE $role WITH LOGIN CREATEDB BYPASSRLS PASSWORD $password;

@@ -26,8 +26,12 @@ case "$requirements:$installed" in
   *) up_to_date=0 ;;
 esac
 if [ "$up_to_date" -eq 0 ]; then
-  say "installing Python packages from $requirements"
+  say "installing Python packages from $requirements (a minute or two on a fresh machine)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+  # pip's own lines (Collecting, Installing) are the progress of the slow part.
+  if ! .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off \
+    -r "$requirements" | { grep -v '^Requirement already satisfied' || true; }; then
+    die "pip could not install $requirements (its messages are above)"
+  fi
   printf '%s %s\n' "$pins" "$(basename "$requirements")" >"$stamp"
 fi

@@ -16,7 +16,7 @@ def fast_password_hashing(settings):
 @pytest.fixture
 def seed_data(db):
     """The seed fixtures, loaded as `make setup` loads them."""
-    call_command("loaddata", "seed", verbosity=0)
+    call_command("loaddata", "languages", "seed", verbosity=0)
     call_command("refresh_analytics", verbosity=0)
 
 

@@ -63,6 +63,8 @@ class BusinessListView(ApiView):
     service area covers the point."""
 
     @extend_schema(
+        # The detail's GET is v1_businesses_retrieve: a list is not a retrieve.
+        operation_id="v1_businesses_list",
         parameters=[
             *params.near_parameters(**NEAR),
             params.point_parameter("covers", "`<lat>,<lng>`: service area covers it."),

@@ -61,7 +61,10 @@ class VoucherListView(ApiView):
     permission_classes = (IsAuthenticatedOrReadOnly,)
 
     @extend_schema(
-        parameters=LIST_PARAMETERS, responses={200: page_of(VoucherSerializer), **errors(400)}
+        # The detail's GET is v1_vouchers_retrieve: a list is not a retrieve.
+        operation_id="v1_vouchers_list",
+        parameters=LIST_PARAMETERS,
+        responses={200: page_of(VoucherSerializer), **errors(400)},
     )
     def get(self, request):
         query = request.query_params

@@ -3,6 +3,7 @@ lower or raise up to a cap."""
 
 import base64
 import binascii
+import functools
 
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
@@ -17,9 +18,13 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
+@functools.cache
 def page_of(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
     """The OpenAPI shape of one page of ``serializer_class`` items (views that are not
-    generic views get no paginated schema from drf-spectacular)."""
+    generic views get no paginated schema from drf-spectacular).
+
+    One per item class: two operations listing the same items share the component.
+    """
     name = serializer_class.__name__.removesuffix("Serializer")
     return inline_serializer(
         name=f"{name}Page",

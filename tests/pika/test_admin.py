@@ -23,7 +23,7 @@ def seed_data_for_the_module(django_db_setup, django_db_blocker):
     outer = transaction.atomic()
     with django_db_blocker.unblock():
         outer.__enter__()
-        call_command("loaddata", "seed", verbosity=0)
+        call_command("loaddata", "languages", "seed", verbosity=0)
         call_command("refresh_analytics", verbosity=0)
     yield
     with django_db_blocker.unblock():

@@ -49,6 +49,8 @@ def web_server():
         "DATABASE_URL": f"postgres://{settings.PG_WEB_USER}:{settings.PG_WEB_PASSWORD}"
         f"@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "DJANGO_DEBUG": "false",
+        # Plain HTTP on loopback: no redirect to HTTPS (tests/serving/ serves over TLS).
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
         "PIKA_DATABASE_LOGIN": "web",
     }
     server = subprocess.Popen(

@@ -40,5 +40,5 @@ class Command(BaseCommand):
                 verb = "exists, password reset"
         self.stdout.write(
             f"Development admin {verb}: {DEV_ADMIN_EMAIL} / {DEV_ADMIN_PASSWORD} "
-            "(local cluster only) at http://127.0.0.1:8000/admin/"
+            "(local cluster only)"
         )

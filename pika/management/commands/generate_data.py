@@ -20,7 +20,7 @@ class Command(BaseCommand):
         "Generate users, businesses (at real places), vouchers with codes, redemptions and "
         "analytics events in bulk, in one transaction. The same --seed and sizes give the "
         "same data, and running again adds nothing. Needs the seed data (categories and the "
-        "default language): run `manage.py loaddata seed` first. It lifts the project's "
+        "default language): run `manage.py loaddata languages seed` first. It lifts the project's "
         "statement and idle-in-transaction timeouts for its own transaction."
     )
 
