@@ -63,9 +63,7 @@ def test_a_method_not_allowed_is_a_json_405_naming_the_allowed_ones(debug, clien
     assert "GET" in response["Allow"]
 
 
-def test_an_error_outside_drf_is_json_and_its_traceback_goes_to_the_log(
-    debug, settings, caplog
-):
+def test_an_error_outside_drf_is_json_and_its_traceback_goes_to_the_log(debug, settings, caplog):
     settings.ROOT_URLCONF = __name__
     client = Client(raise_request_exception=False)
 

@@ -110,9 +110,7 @@ def screenshot(browser: webdriver.Chrome, name: str) -> Path:
 
 def test_the_api_docs_list_every_operation_offline(site, browser):
     requested_urls(browser)
-    schema = json.loads(
-        run_manage(site, "spectacular", "--format=openapi-json", "--lang=en")
-    )
+    schema = json.loads(run_manage(site, "spectacular", "--format=openapi-json", "--lang=en"))
     operations = sum(
         method in ("get", "post", "put", "patch", "delete")
         for path in schema["paths"].values()
