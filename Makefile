@@ -23,7 +23,7 @@ system: ## Install the system packages (PostgreSQL, PostGIS, GDAL) that are miss
 venv: system ## Create .venv with the pinned runtime requirements
 	@scripts/venv.sh requirements.txt
 
-system-test: ## Install the system packages and the tests' browser (Chromium, chromedriver)
+system-test: ## Install the system packages, the tests' browser (Chromium) and shellcheck
 	@scripts/system-packages.sh --test
 
 venv-dev: system-test ## Create .venv with the runtime and the test/lint requirements
@@ -63,9 +63,10 @@ test: venv-dev db ## Set up and run the whole test suite (extra pytest arguments
 	$(prepare_database)
 	@$(PYTHON) -m pytest $(ARGS)
 
-lint: venv-dev db ## ruff check, ruff format --check, makemigrations --check
+lint: venv-dev db ## ruff check, ruff format --check, shellcheck, makemigrations --check
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
+	@shellcheck -x scripts/*.sh .ci/run
 	@$(PYTHON) manage.py makemigrations --check --dry-run --no-input
 
 format: venv-dev ## Apply ruff's fixes and formatting

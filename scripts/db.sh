@@ -19,6 +19,7 @@
 # With DATABASE_URL set (environment or .env), or PG_HOST naming another host, nothing is
 # started: `start` and `url` print the URL of that server.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 # PostgreSQL refuses to run as root; a root caller runs the cluster as this system user.
@@ -45,8 +46,9 @@ database_url() {
 bin_dir() {
   local major
   major=$(pg_major)
-  [ -n "$major" ] && [ -x "/usr/lib/postgresql/$major/bin/pg_ctl" ] ||
+  if [ -z "$major" ] || [ ! -x "/usr/lib/postgresql/$major/bin/pg_ctl" ]; then
     die "no PostgreSQL server found; run scripts/system-packages.sh (or make setup) first"
+  fi
   printf '/usr/lib/postgresql/%s/bin' "$major"
 }
 

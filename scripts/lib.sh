@@ -1,6 +1,8 @@
 # Shared by the scripts: where the project is, and its database settings read the way
 # Django reads them (the environment first, then .env, then the documented default).
 # shellcheck shell=bash
+# The settings below are read by the scripts that source this file.
+# shellcheck disable=SC2034
 
 PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 

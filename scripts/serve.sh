@@ -10,6 +10,7 @@
 # gunicorn's own settings come from the environment: WEB_CONCURRENCY (workers, default
 # 2 per core + 1) and GUNICORN_CMD_ARGS (any other option, for example TLS certificates).
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$PROJECT_DIR"
 

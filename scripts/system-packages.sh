@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Pika needs, only those that are missing:
 # the PostgreSQL server the OS ships, PostGIS for that major version, GDAL/GEOS/PROJ
-# for GeoDjango, and python3-venv; with --test also Chromium and its driver, for the tests
-# that check pages in a real browser. Safe to run again: with nothing missing it touches
-# nothing and needs no root.
+# for GeoDjango, and python3-venv; with --test also Chromium and its driver (for the tests
+# that check pages in a real browser) and shellcheck (make lint). Safe to run again: with
+# nothing missing it touches nothing and needs no root.
 #
 #   scripts/system-packages.sh [--test]
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 missing_packages() {
@@ -40,7 +41,7 @@ install() {
   local todo
   todo=$(missing_packages "$@")
   [ -n "$todo" ] || return 0
-  say "installing system packages: $(echo $todo) (apt-get; a few minutes on a fresh machine)"
+  say "installing system packages: ${todo//$'\n'/ } (apt-get; a few minutes on a fresh machine)"
   if [ "$apt_updated" -eq 0 ]; then
     as_root apt-get update -qq >"$apt_log" 2>&1 || { cat "$apt_log" >&2; die "apt-get update failed"; }
     apt_updated=1
@@ -58,5 +59,5 @@ major=$(pg_major)
 install "postgresql-$major-postgis-3" "postgresql-$major-postgis-3-scripts"
 
 if [ "${1:-}" = --test ]; then
-  install chromium chromium-driver
+  install chromium chromium-driver shellcheck
 fi

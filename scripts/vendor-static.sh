@@ -6,6 +6,7 @@
 #
 #   scripts/vendor-static.sh
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 # Django 5.2's django/contrib/gis/forms/widgets.py loads ol@v7.2.2.

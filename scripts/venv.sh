@@ -3,6 +3,7 @@
 # it includes). Runs pip only when one of them changed since its last install, so a second
 # run is instant.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$PROJECT_DIR"
 
