@@ -183,47 +183,14 @@ superuser_psql() {
   as_cluster_user "$(bin_dir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCKET_DIR" -p "$PG_PORT" -U "$SUPERUSER" "$@"
 }
 
-sql_literal() { printf "'%s'" "${1//\'/\'\'}"; }
-sql_identifier() { printf '"%s"' "${1//\"/\"\"}"; }
 
 ensure_role_and_database() {
-  local role password web_role web_password extension
-  role=$(sql_identifier "$PG_USER")
-  password=$(sql_literal "$PG_PASSWORD")
-  web_role=$(sql_identifier "$PG_WEB_USER")
-  web_password=$(sql_literal "$PG_WEB_PASSWORD")
-  # The project role owns the database and may create the test database, but is no
-  # superuser. It bypasses row level security for migrations, loaddata and operator
-  # commands. The web logs in as PG_WEB_USER: it owns nothing, bypasses nothing, and may only
-  # SET ROLE application_role (NOINHERIT: without that it holds no privilege at all).
-  # pika_staff, the bypass role of earlier versions, is kept inert (no members, no bypass,
-  # no privileges after security.0005) so that old migrations still replay. Only a
-  # superuser may hand out BYPASSRLS, hence here.
-  # Warnings only: granting a role that is already granted is a NOTICE on every run.
-  superuser_psql -d postgres <<SQL
-SET client_min_messages = warning;
-SELECT format('CREATE ROLE %I LOGIN CREATEDB', $(sql_literal "$PG_USER"))
-WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = $(sql_literal "$PG_USER")) \gexec
-ALTER ROLE $role WITH LOGIN CREATEDB BYPASSRLS PASSWORD $password;
-SELECT 'CREATE ROLE application_role NOLOGIN'
-WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'application_role') \gexec
-SELECT 'CREATE ROLE pika_staff NOLOGIN'
-WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pika_staff') \gexec
-ALTER ROLE application_role WITH NOLOGIN NOBYPASSRLS;
-ALTER ROLE pika_staff WITH NOLOGIN NOBYPASSRLS;
-GRANT application_role, pika_staff TO $role;
-SELECT format('CREATE ROLE %I LOGIN', $(sql_literal "$PG_WEB_USER"))
-WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = $(sql_literal "$PG_WEB_USER")) \gexec
-ALTER ROLE $web_role WITH LOGIN NOINHERIT NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD $web_password;
-GRANT application_role TO $web_role;
-SQL
+  local target extension
+  # The roles and the database, from the file a superuser of another server runs too.
+  superuser_psql -d postgres -v owner="$PG_USER" -v owner_password="$PG_PASSWORD" \
+    -v web="$PG_WEB_USER" -v web_password="$PG_WEB_PASSWORD" -v database="$PG_DATABASE" \
+    <"$PROJECT_DIR/scripts/database-roles.sql"
   for target in template1 "$PG_DATABASE"; do
-    if [ "$target" = "$PG_DATABASE" ]; then
-      superuser_psql -d postgres <<SQL
-SELECT format('CREATE DATABASE %I OWNER %I', $(sql_literal "$PG_DATABASE"), $(sql_literal "$PG_USER"))
-WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = $(sql_literal "$PG_DATABASE")) \gexec
-SQL
-    fi
     for extension in "${SUPERUSER_EXTENSIONS[@]}"; do
       superuser_psql -d "$target" -c "CREATE EXTENSION IF NOT EXISTS $extension CASCADE" 2>&1 | grep -v NOTICE >&2 || true
     done
