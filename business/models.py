@@ -225,7 +225,7 @@ class BusinessPublicLocation(models.Model):
     business with a location. Unlike the businesses it has no row level security, since
     everyone may read all of it, so the planner may use its GiST index for ``ST_DWithin``
     and ``<->``, which are not leakproof and cannot come before a policy's conditions
-    (see README, "Benchmarks"). The web may only read it.
+    (see docs/performance.md). The web may only read it.
     """
 
     business = models.OneToOneField(

@@ -240,7 +240,7 @@ SILENCED_SYSTEM_CHECKS = [
     "auth.W004",
     # GDAL < 3.9 cannot block file and network access from spatial references. Geometry
     # input is restricted instead: SRID 4326 only, and GeoJSON naming a CRS is refused
-    # before GDAL parses it (pika.admin.RestrictedMapWidget; README "Security").
+    # before GDAL parses it (pika.admin.RestrictedMapWidget; docs/security.md).
     "gis.W001",
     # HSTS preloading asks browsers' vendors to hard-code the domain as HTTPS only: the
     # domain's owner decides that, with DJANGO_HSTS_PRELOAD, not a default of ours.

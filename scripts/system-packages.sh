@@ -2,8 +2,8 @@
 # Installs the Debian/Ubuntu packages Pika needs, only those that are missing:
 # the PostgreSQL server the OS ships, PostGIS for that major version, GDAL/GEOS/PROJ
 # for GeoDjango, and python3-venv; with --test also Chromium and its driver (for the tests
-# that check pages in a real browser) and shellcheck (make lint). Safe to run again: with
-# nothing missing it touches nothing and needs no root.
+# that check pages in a real browser), shellcheck (make lint) and curl (the README's
+# examples). Safe to run again: with nothing missing it touches nothing and needs no root.
 #
 #   scripts/system-packages.sh [--test]
 set -euo pipefail
@@ -59,5 +59,5 @@ major=$(pg_major)
 install "postgresql-$major-postgis-3" "postgresql-$major-postgis-3-scripts"
 
 if [ "${1:-}" = --test ]; then
-  install chromium chromium-driver shellcheck
+  install chromium chromium-driver shellcheck curl
 fi

@@ -126,7 +126,7 @@ def test_both_gin_indexes_lead_with_the_language():
     """A search reads its own language's postings only (btree_gin): at the benchmark's scale a
     common word matched in every language and filtered afterwards took 7 s instead of 0.4 s.
     The planner picks these indexes for the language and the match together only when the
-    language is a small share of many documents, as at scale (README, "Benchmarks")."""
+    language is a small share of many documents, as at scale (docs/performance.md)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid, 1, true)"

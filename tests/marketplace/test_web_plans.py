@@ -143,7 +143,7 @@ def test_a_crowded_radius_is_walked_nearest_first_and_left_after_the_page(crowde
     A full sort is priced out (``enable_sort = off``), so a plan without such a walk shows
     here as a sort of every row. Which of the two the planner picks rests on its row
     estimate for the radius: a few rows on a test-sized table, where the full sort looks
-    cheaper; at the benchmark's scale it picks the walk by itself (README, "Benchmarks")."""
+    cheaper; at the benchmark's scale it picks the walk by itself (docs/performance.md)."""
     query = selector(point=geography_point(**PUERTA_DEL_SOL), radius_m=5_000)
     with acting_as(user_id=None, role=APPLICATION_ROLE):
         assert query.count() >= 2_500
