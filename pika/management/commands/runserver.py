@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.staticfiles.management.commands.runserver import (
     Command as StaticfilesRunserverCommand,
 )
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import ConnectionHandler, DatabaseError
 
@@ -28,10 +28,13 @@ class Command(StaticfilesRunserverCommand):
         owner = {**settings.MIGRATION_CHECK_DATABASE}
         # One short-lived connection, not a pool.
         owner["OPTIONS"] = {key: value for key, value in owner["OPTIONS"].items() if key != "pool"}
-        connections = ConnectionHandler({DEFAULT_DB_ALIAS: owner})
-        connection = connections[DEFAULT_DB_ALIAS]
+        # The migration recorder reads through the ORM by alias, so the owner's connection
+        # stands in for the default one during the check (before any request is served).
+        owner_connection = ConnectionHandler({DEFAULT_DB_ALIAS: owner})[DEFAULT_DB_ALIAS]
+        web_connection = connections[DEFAULT_DB_ALIAS]
+        connections[DEFAULT_DB_ALIAS] = owner_connection
         try:
-            executor = MigrationExecutor(connection)
+            executor = MigrationExecutor(owner_connection)
             plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
         except (DatabaseUnreachable, DatabaseError) as error:
             first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
@@ -42,7 +45,8 @@ class Command(StaticfilesRunserverCommand):
             )
             return
         finally:
-            connection.close()
+            connections[DEFAULT_DB_ALIAS] = web_connection
+            owner_connection.close()
         if plan:
             waiting = sorted({migration.app_label for migration, _backwards in plan})
             self.stdout.write(
