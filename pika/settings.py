@@ -267,6 +267,10 @@ STORAGES = {
     },
 }
 
+# With DEBUG (runserver, the tests), WhiteNoise looks files up on each request rather than
+# indexing STATIC_ROOT once at start, which collectstatic has not filled there.
+WHITENOISE_AUTOREFRESH = DEBUG
+
 # --- Serving over HTTPS (README, Deploying) ---------------------------------------------------
 # Without DEBUG, the site is HTTPS only: plain HTTP is redirected, cookies are sent over HTTPS
 # only, and browsers are told to keep to HTTPS (HSTS) for DJANGO_HSTS_SECONDS.
