@@ -54,7 +54,7 @@ setup: venv db ## Everything `run` does except serving: migrate, seed data, dev 
 
 run: setup ## Set up and serve the project on http://HOST:PORT (default 127.0.0.1:8000)
 	@echo "pika: serving http://$(HOST):$(PORT)/ (admin: /admin/, API docs: /api/docs/); Ctrl-C stops"
-	@$(PYTHON) manage.py runserver $(HOST):$(PORT)
+	@PYTHONUNBUFFERED=1 $(PYTHON) manage.py runserver $(HOST):$(PORT)
 
 serve: venv ## Serve as production does: gunicorn, DEBUG off, on HOST:PORT (README, Deploying)
 	@scripts/serve.sh $(HOST) $(PORT)

@@ -131,21 +131,26 @@ DEBUG = env.bool("DJANGO_DEBUG", default=DATABASE_IS_LOCAL)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRETS["DJANGO_SECRET_KEY"])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
-# The database passwords count only for the login this process uses (the owner's comes from
-# DATABASE_URL when that is set): the web needs no owner's password, nor the owner the web's.
-_unused_passwords = {"PG_PASSWORD" if DATABASE_LOGIN == "web" else "PG_WEB_PASSWORD"}
-if env.str("DATABASE_URL", default=""):
-    _unused_passwords.add("PG_PASSWORD")
+# Every secret of the deploy still at its development value (`check --deploy` names them all;
+# with DATABASE_URL, the owner's password is in the URL).
 DEVELOPMENT_SECRETS_IN_USE = sorted(
     name
     for name, value in DEVELOPMENT_SECRETS.items()
-    if name not in _unused_passwords and env.str(name, default=value) == value
+    if env.str(name, default=value) == value
+    and not (name == "PG_PASSWORD" and env.str("DATABASE_URL", default=""))
 )
-if DEVELOPMENT_SECRETS_IN_USE and not DATABASE_IS_LOCAL:
+# At start-up, only the password of the login this process uses counts: the web needs no
+# owner's password, nor the owner the web's.
+_refused = [
+    name
+    for name in DEVELOPMENT_SECRETS_IN_USE
+    if name != ("PG_PASSWORD" if DATABASE_LOGIN == "web" else "PG_WEB_PASSWORD")
+]
+if _refused and not DATABASE_IS_LOCAL:
     raise ImproperlyConfigured(
         f"the database server {_database_host} is not this machine, yet these settings "
-        f"have their development values: {', '.join(DEVELOPMENT_SECRETS_IN_USE)}. Set each "
-        "in the environment (README, Deploying)."
+        f"have their development values: {', '.join(_refused)}. Set each in the environment "
+        "(README, Deploying)."
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -73,10 +73,23 @@ def test_the_web_s_password_counts_for_the_web_only():
 def test_check_deploy_names_a_development_secret_on_the_local_cluster_too(variable):
     keys = {name: secrets.token_urlsafe(32) for name in KEYS if name != variable}
 
-    result = manage("check", "--deploy", PG_PASSWORD="a-real-password", **keys)
+    result = manage(
+        "check", "--deploy", PG_PASSWORD="a-real-password", PG_WEB_PASSWORD="another", **keys
+    )
 
     assert result.returncode == 1
     assert f"(pika.E002) {variable} has its development value." in result.stderr
     assert [line for line in result.stderr.splitlines() if "pika.E002" in line] == [
         f"?: (pika.E002) {variable} has its development value."
+    ]
+
+
+def test_check_deploy_names_the_web_s_password_whichever_login_runs_it():
+    keys = {name: secrets.token_urlsafe(32) for name in KEYS}
+
+    result = manage("check", "--deploy", PG_PASSWORD="a-real-password", **keys)
+
+    assert result.returncode == 1
+    assert [line for line in result.stderr.splitlines() if "pika.E002" in line] == [
+        "?: (pika.E002) PG_WEB_PASSWORD has its development value."
     ]
