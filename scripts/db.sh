@@ -183,7 +183,6 @@ superuser_psql() {
   as_cluster_user "$(bin_dir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCKET_DIR" -p "$PG_PORT" -U "$SUPERUSER" "$@"
 }
 
-
 ensure_role_and_database() {
   local target extension
   # The roles and the database, from the file a superuser of another server runs too.

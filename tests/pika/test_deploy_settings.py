@@ -9,6 +9,7 @@ import os
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,17 +18,22 @@ REMOTE_URL = "postgres://pika@db.example.com:5432/pika"
 KEYS = ["DJANGO_SECRET_KEY", "PIKA_ENCRYPTION_KEY", "PIKA_IDENTITY_KEY", "PIKA_LOOKUP_HASH_KEY"]
 
 
-def manage(*arguments: str, **env: str) -> subprocess.CompletedProcess:
-    """manage.py in a fresh shell's environment (no project variable) plus ``env``."""
+def manage_environment() -> dict[str, str]:
+    """A fresh shell's environment: no project variable but the cluster's port."""
     environment = {
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("DATABASE_", "PG_", "DJANGO_", "PIKA_"))
     }
+    return {**environment, "PG_PORT": str(settings.PG_PORT)}
+
+
+def manage(*arguments: str, **env: str) -> subprocess.CompletedProcess:
+    """manage.py in a fresh shell's environment plus ``env``."""
     return subprocess.run(
         [sys.executable, "manage.py", *arguments],
         cwd=settings.BASE_DIR,
-        env={**environment, "PG_PORT": str(settings.PG_PORT), **env},
+        env={**manage_environment(), **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -93,3 +99,24 @@ def test_check_deploy_names_the_web_s_password_whichever_login_runs_it():
     assert [line for line in result.stderr.splitlines() if "pika.E002" in line] == [
         "?: (pika.E002) PG_WEB_PASSWORD has its development value."
     ]
+
+
+def test_gunicorn_refuses_to_start_against_a_remote_database_with_development_secrets():
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "pika.wsgi",
+            "--bind=127.0.0.1:0",
+            "--no-control-socket",
+        ],
+        cwd=settings.BASE_DIR,
+        env={**manage_environment(), "DATABASE_URL": REMOTE_URL},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "is not this machine, yet these settings have their development values" in result.stderr
+    assert "Worker failed to boot" in result.stderr
